@@ -1,0 +1,49 @@
+import { defineConfig } from 'vitest/config'
+
+// Integration tests share one fresh database per project (created and dropped by the global
+// setup); each test makes its own workspace, so files may run in parallel.
+export default defineConfig({
+  test: {
+    setupFiles: ['tests/helpers/no-network.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['src/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          globalSetup: ['tests/helpers/global-database.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration-pglite',
+          // The smoke subset of the same suite, on the embedded database.
+          include: ['tests/integration/**/*.smoke.test.ts'],
+          globalSetup: ['tests/helpers/global-database.ts'],
+          env: { PARLEY_TEST_DB: 'pglite' },
+          testTimeout: 30_000,
+          hookTimeout: 90_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          globalSetup: ['tests/helpers/global-database.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 90_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+})
