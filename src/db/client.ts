@@ -1,0 +1,77 @@
+import pg from 'pg'
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
+import type { Logger } from 'pino'
+import * as schema from './schema.js'
+import { startEmbeddedPostgres } from './embedded.js'
+import { acquireDataDirLock } from './lockfile.js'
+import { join } from 'node:path'
+
+/** Drizzle over the connection pool; only src/db/ creates one. */
+export type Db = NodePgDatabase<typeof schema>
+
+/** An open database: the Drizzle handle, its pool, and how to close both. */
+export interface Database {
+  readonly db: Db
+  readonly pool: pg.Pool
+  /** True when running on the embedded PGlite (no DATABASE_URL). */
+  readonly embedded: boolean
+  close(): Promise<void>
+}
+
+interface OpenOptions {
+  databaseUrl: string | undefined
+  dataDir: string
+  log: Logger
+  poolSize?: number
+}
+
+/** Connects to DATABASE_URL, or starts the embedded PGlite in DATA_DIR when there is none. */
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.databaseUrl !== undefined) {
+    return wrapPool(createPool(options.databaseUrl, options), false, () => Promise.resolve())
+  }
+  const releaseLock = acquireDataDirLock(options.dataDir)
+  try {
+    const embedded = await startEmbeddedPostgres(join(options.dataDir, 'pgdata'))
+    options.log.warn(
+      'no DATABASE_URL: using the embedded PGlite database, for trials and single-user installs',
+    )
+    return wrapPool(createPool(embedded.connectionString, options), true, async () => {
+      await embedded.stop()
+      releaseLock()
+    })
+  } catch (error) {
+    releaseLock()
+    throw error
+  }
+}
+
+/** Opens a pool on a connection string without the embedded fallback (tests, CLI tools). */
+export function connectDatabase(
+  connectionString: string,
+  options: { log: Logger; poolSize?: number },
+) {
+  return wrapPool(createPool(connectionString, options), false, () => Promise.resolve())
+}
+
+function createPool(connectionString: string, options: { log: Logger; poolSize?: number }) {
+  const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10 })
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', (error) => {
+    options.log.error({ err: error }, 'idle database connection failed')
+  })
+  return pool
+}
+
+function wrapPool(pool: pg.Pool, embedded: boolean, afterClose: () => Promise<void>): Database {
+  let closing: Promise<void> | undefined
+  return {
+    db: drizzle(pool, { schema }),
+    pool,
+    embedded,
+    close() {
+      closing ??= pool.end().then(afterClose)
+      return closing
+    },
+  }
+}

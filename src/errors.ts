@@ -1,0 +1,39 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+
+/** Every machine error code Parley answers with; openapi/parley-api.yaml lists the same codes. */
+export const ERRORS = {
+  validation_failed: { status: 422, title: 'The request is not valid' },
+  malformed_payload: { status: 400, title: 'The request body is not valid JSON' },
+  unauthorized: { status: 401, title: 'Authentication is required' },
+  bad_signature: { status: 401, title: 'Webhook signature does not match' },
+  forbidden: { status: 403, title: 'Your role does not allow this' },
+  csrf_failed: { status: 403, title: 'The form expired or did not come from Parley' },
+  not_found: { status: 404, title: 'Not found' },
+  email_taken: { status: 409, title: 'A user with this email already exists' },
+  already_set_up: { status: 409, title: 'Parley is already set up' },
+  last_owner: { status: 409, title: 'A workspace must keep at least one active owner' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  rate_limited: { status: 429, title: 'Too many attempts' },
+  internal: { status: 500, title: 'Something went wrong' },
+  not_ready: { status: 503, title: 'Parley is not ready' },
+} as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>
+
+export type ErrorCode = keyof typeof ERRORS
+
+/** An expected failure with a catalogued code; `detail` is safe to show to the caller. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail?: string,
+    readonly extra?: Record<string, unknown>,
+  ) {
+    super(detail ?? ERRORS[code].title)
+    this.name = 'AppError'
+  }
+}
+
+/** The RFC 9457 problem body for an error code. */
+export function problemBody(code: ErrorCode, detail?: string, extra?: Record<string, unknown>) {
+  const { status, title } = ERRORS[code]
+  return { type: `/problems/${code}`, title, status, code, ...(detail ? { detail } : {}), ...extra }
+}
