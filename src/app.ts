@@ -1,0 +1,77 @@
+import { Hono } from 'hono'
+import type { MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { serveStatic } from '@hono/node-server/serve-static'
+import type { AppDeps, AppEnv } from './http/env.js'
+import { AppError } from './errors.js'
+import { requestServices } from './http/context.js'
+import { requestContext } from './http/request-context.js'
+import { securityHeaders } from './http/security-headers.js'
+import { handleError, handleNotFound, isMachinePath } from './http/error-handler.js'
+import { sessionLoader } from './http/session.js'
+import { csrfProtection } from './http/csrf.js'
+import { apiKeyAuth } from './http/api-auth.js'
+import { publicRoute } from './http/roles.js'
+import { healthRoutes } from './http/health.js'
+import { authConsole } from './auth/console.js'
+import { homeConsole } from './console/console.js'
+import { usersConsole } from './users/console.js'
+import { usersApi } from './users/api.js'
+import { workspaceApi } from './workspaces/api.js'
+import { PROJECT_ROOT } from './paths.js'
+
+const API_BODY_LIMIT = 1024 * 1024
+const CONSOLE_BODY_LIMIT = 256 * 1024
+
+function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new AppError('payload_too_large')
+    },
+  })
+}
+
+function isStaticPath(path: string): boolean {
+  return path.startsWith('/public/') || path.startsWith('/vendor/')
+}
+
+// Console middleware (cookies, CSRF) applies to every path that is not machine-facing or static.
+function consoleOnly(...handlers: MiddlewareHandler<AppEnv>[]): MiddlewareHandler<AppEnv>[] {
+  return handlers.map((handler) => async (c, next) => {
+    if (isMachinePath(c.req.path) || isStaticPath(c.req.path)) {
+      await next()
+      return
+    }
+    return handler(c, next)
+  })
+}
+
+/** Builds the whole HTTP application from its dependencies (no globals, no environment). */
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>()
+  app.onError(handleError)
+  app.notFound(handleNotFound)
+  app.use('*', requestServices(deps), requestContext, securityHeaders)
+
+  app.get('/public/*', publicRoute(), serveStatic({ root: PROJECT_ROOT }))
+  app.get(
+    '/vendor/htmx.min.js',
+    publicRoute(),
+    serveStatic({ path: `${PROJECT_ROOT}/node_modules/htmx.org/dist/htmx.min.js` }),
+  )
+  app.route('/', healthRoutes)
+
+  app.use('/api/*', limitBody(API_BODY_LIMIT), apiKeyAuth)
+  app.route('/api/v1', workspaceApi)
+  app.route('/api/v1', usersApi)
+
+  app.use('*', ...consoleOnly(limitBody(CONSOLE_BODY_LIMIT), sessionLoader, csrfProtection))
+  app.route('/', homeConsole)
+  app.route('/', authConsole)
+  app.route('/', usersConsole)
+  return app
+}
+
+/** The application type, for tests that walk its routes. */
+export type ParleyApp = ReturnType<typeof createApp>

@@ -1,0 +1,50 @@
+import type { Logger } from 'pino'
+import type { Db } from '../db/client.js'
+import type { Tx } from '../db/tenant.js'
+import type { Role } from '../db/schema.js'
+import type { FieldCipher } from '../crypto/field-cipher.js'
+import type { Renderer } from './render.js'
+
+/** Who is making the request: a console user or an API key, always inside one workspace. */
+export interface Principal {
+  readonly kind: 'user' | 'api_key'
+  readonly id: string
+  readonly workspaceId: string
+  readonly role: Role
+  readonly name: string
+  readonly email?: string
+  readonly sessionId?: string
+}
+
+/** Everything a request handler may use; built once in main.ts (or a test) and passed to createApp. */
+export interface AppDeps {
+  readonly db: Db
+  readonly cipher: FieldCipher
+  readonly log: Logger
+  readonly sessionSecret: string
+  readonly views: Renderer
+  readonly trustProxy: boolean
+  /** True when the database answers and is migrated. */
+  isReady(): Promise<boolean>
+  now(): Date
+}
+
+/** Options for rendering a view from a handler. */
+export interface RenderOptions {
+  /** Render only the template, without the page layout (HTMX swaps). */
+  fragment?: boolean
+}
+
+/** Hono's typed context variables for every Parley route. */
+export interface AppEnv {
+  Variables: {
+    deps: AppDeps
+    requestId: string
+    log: Logger
+    principal: Principal | undefined
+    csrfToken: string
+    /** Runs work in a transaction bound to the principal's workspace. */
+    tenant: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>
+    render: (template: string, data?: Record<string, unknown>, options?: RenderOptions) => string
+  }
+}

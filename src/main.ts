@@ -1,0 +1,62 @@
+import { serve } from '@hono/node-server'
+import type { Logger } from 'pino'
+import type { Config } from './config.js'
+import { openDatabase } from './db/client.js'
+import { isMigrated, runMigrations } from './db/migrate.js'
+import { createFieldCipher } from './crypto/field-cipher.js'
+import { createApp } from './app.js'
+import { createRenderer } from './http/render.js'
+import { startJobRunner } from './jobs/runner.js'
+import { VIEWS_DIR } from './paths.js'
+
+const DRAIN_TIMEOUT_MS = 25_000
+
+/** The shell: database → migrations → job runner → HTTP server, and a graceful SIGTERM. */
+export async function startServer(config: Config, log: Logger): Promise<void> {
+  const started = performance.now()
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    log,
+  })
+  await runMigrations(database.pool)
+  const cipher = createFieldCipher([...config.dataEncryptionKeys])
+  const now = () => new Date()
+  const jobs = await startJobRunner({
+    pool: database.pool,
+    deps: { db: database.db, cipher, log, now },
+    polling: database.embedded,
+  })
+  const app = createApp({
+    db: database.db,
+    cipher,
+    log,
+    sessionSecret: config.sessionSecret,
+    views: createRenderer(VIEWS_DIR, { watch: config.nodeEnv === 'development' }),
+    trustProxy: config.trustProxy,
+    isReady: () => isMigrated(database.pool),
+    now,
+  })
+  const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
+    const ms = Math.round(performance.now() - started)
+    log.info({ port: info.port, embedded: database.embedded, ms }, 'Parley is listening')
+  })
+  let stopping = false
+  const shutdown = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal }, 'shutting down: no new requests, draining jobs')
+    server.close()
+    if ('closeIdleConnections' in server) server.closeIdleConnections()
+    jobs
+      .drain(DRAIN_TIMEOUT_MS)
+      .then(() => database.close())
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        log.error({ err: error }, 'shutdown failed')
+        process.exit(1)
+      })
+  }
+  process.on('SIGTERM', shutdown)
+  process.on('SIGINT', shutdown)
+}
