@@ -1,0 +1,124 @@
+import { and, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm'
+import type { Tx } from '../db/tenant.js'
+import { apiKeys, loginThrottle, sessions, users, workspaces } from '../db/schema.js'
+import type { ThrottleState } from './throttle-rules.js'
+
+/** The user row behind an email, across workspaces (system transaction only). */
+export async function findUserByEmail(tx: Tx, email: string) {
+  const [row] = await tx
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = lower(${email})`)
+  return row
+}
+
+/** True when no workspace exists yet (first run). */
+export async function hasNoWorkspace(tx: Tx): Promise<boolean> {
+  const [row] = await tx.select({ id: workspaces.id }).from(workspaces).limit(1)
+  return row === undefined
+}
+
+/** Throttle states for the given keys. */
+export async function loadThrottles(tx: Tx, keys: string[]): Promise<Map<string, ThrottleState>> {
+  const rows = await tx.select().from(loginThrottle).where(inArray(loginThrottle.key, keys))
+  return new Map(rows.map((row) => [row.key, row]))
+}
+
+/** Stores a key's throttle state. */
+export async function saveThrottle(tx: Tx, key: string, state: ThrottleState) {
+  await tx
+    .insert(loginThrottle)
+    .values({ key, ...state })
+    .onConflictDoUpdate({ target: loginThrottle.key, set: { ...state } })
+}
+
+/** Forgets a key's failures (after a successful login). */
+export async function clearThrottle(tx: Tx, key: string) {
+  await tx.delete(loginThrottle).where(eq(loginThrottle.key, key))
+}
+
+/** Deletes throttle rows whose window and block have both ended. */
+export async function purgeThrottles(tx: Tx, before: Date): Promise<number> {
+  const deleted = await tx
+    .delete(loginThrottle)
+    .where(
+      and(
+        lt(loginThrottle.windowStartedAt, before),
+        or(isNull(loginThrottle.blockedUntil), lt(loginThrottle.blockedUntil, before)),
+      ),
+    )
+    .returning({ key: loginThrottle.key })
+  return deleted.length
+}
+
+/** Creates a session row and returns its id. */
+export async function insertSession(tx: Tx, row: typeof sessions.$inferInsert): Promise<string> {
+  const [created] = await tx.insert(sessions).values(row).returning({ id: sessions.id })
+  if (!created) throw new Error('session insert returned no row')
+  return created.id
+}
+
+/** A live session joined to its active user, or undefined. */
+export async function findLiveSession(tx: Tx, sessionId: string, now: Date) {
+  const [row] = await tx
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        eq(sessions.id, sessionId),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, now),
+        eq(users.active, true),
+      ),
+    )
+  return row
+}
+
+/** Records activity on a session (idle expiry counts from here). */
+export async function touchSession(tx: Tx, sessionId: string, now: Date) {
+  await tx.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sessionId))
+}
+
+/** Revokes one session. */
+export async function revokeSession(tx: Tx, sessionId: string, now: Date) {
+  await tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, sessionId))
+}
+
+/** Revokes every session of a user (deactivation, role change). */
+export async function revokeUserSessions(tx: Tx, userId: string, now: Date) {
+  await tx
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+}
+
+/** Deletes sessions that ended (expired or revoked) before `before`, across workspaces. */
+export async function purgeSessions(tx: Tx, before: Date): Promise<number> {
+  const deleted = await tx
+    .delete(sessions)
+    .where(or(lt(sessions.expiresAt, before), lt(sessions.revokedAt, before)))
+    .returning({ id: sessions.id })
+  return deleted.length
+}
+
+/** An unrevoked API key by its hash, across workspaces (system transaction only). */
+export async function findApiKeyByHash(tx: Tx, keyHash: string) {
+  const [row] = await tx
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
+  return row
+}
+
+/** Stores a new API key (its hash only). */
+export async function insertApiKey(tx: Tx, row: typeof apiKeys.$inferInsert): Promise<string> {
+  const [created] = await tx.insert(apiKeys).values(row).returning({ id: apiKeys.id })
+  if (!created) throw new Error('api key insert returned no row')
+  return created.id
+}
+
+/** Notes when a key was last used. */
+export async function touchApiKey(tx: Tx, id: string, now: Date) {
+  await tx.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, id))
+}

@@ -1,0 +1,65 @@
+import { Hono } from 'hono'
+import type { AppEnv } from '../http/env.js'
+import { publicRoute, requireRole } from '../http/roles.js'
+import { formFields } from '../http/forms.js'
+import { clientIp } from '../http/client-info.js'
+import { clearSessionCookie, setSessionCookie } from '../http/session.js'
+import { AppError, ERRORS } from '../errors.js'
+import { authenticate } from './login.js'
+import { endSession, startSession } from './sessions.js'
+import { needsSetup, setUpFirstWorkspace } from './setup.js'
+
+/** Login, logout and first-run setup pages. */
+export const authConsole = new Hono<AppEnv>()
+  .get('/login', publicRoute(), async (c) => {
+    if (await needsSetup(c.var.deps)) return c.redirect('/setup', 303)
+    if (c.var.principal) return c.redirect('/', 303)
+    return c.html(c.var.render('auth/login', { email: '' }))
+  })
+  .post('/login', publicRoute(), async (c) => {
+    const { email = '', password = '' } = await formFields(c)
+    try {
+      const user = await authenticate(c.var.deps, { email, password, ip: clientIp(c) })
+      const session = await startSession(c.var.deps, user)
+      setSessionCookie(c, session.token, session.expiresAt)
+      return c.redirect('/', 303)
+    } catch (error) {
+      if (!(error instanceof AppError) || !['unauthorized', 'rate_limited'].includes(error.code))
+        throw error
+      const retryAfter = error.extra?.retryAfter
+      if (typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter))
+      const page = c.var.render('auth/login', { email, error: error.detail })
+      return c.html(page, ERRORS[error.code].status)
+    }
+  })
+  .get('/logout', requireRole('sales'), (c) => c.html(c.var.render('auth/logout')))
+  .post('/logout', requireRole('sales'), async (c) => {
+    const principal = c.var.principal
+    if (principal) await endSession(c.var.deps, principal)
+    clearSessionCookie(c)
+    return c.redirect('/login', 303)
+  })
+  .get('/setup', publicRoute(), async (c) => {
+    if (!(await needsSetup(c.var.deps))) return c.redirect('/login', 303)
+    return c.html(c.var.render('auth/setup', { values: {} }))
+  })
+  .post('/setup', publicRoute(), async (c) => {
+    const values = await formFields(c)
+    try {
+      const input = {
+        workspaceName: values.workspaceName ?? '',
+        name: values.name ?? '',
+        email: values.email ?? '',
+        password: values.password ?? '',
+      }
+      const { workspaceId, userId } = await setUpFirstWorkspace(c.var.deps, input)
+      const session = await startSession(c.var.deps, { id: userId, workspaceId })
+      setSessionCookie(c, session.token, session.expiresAt)
+      return c.redirect('/', 303)
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code === 'internal') throw error
+      if (error.code === 'already_set_up') return c.redirect('/login', 303)
+      const page = c.var.render('auth/setup', { values, error: error.detail ?? error.message })
+      return c.html(page, ERRORS[error.code].status)
+    }
+  })

@@ -1,0 +1,49 @@
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+
+// scrypt from node:crypto: no native dependency; N=2^15 takes ~60 ms here, slow enough for a login.
+const PARAMS = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }
+const KEY_LENGTH = 32
+/** Shortest password accepted for a console user. */
+export const MIN_PASSWORD_LENGTH = 10
+
+function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, options, (error, key) => {
+      if (error) reject(error)
+      else resolve(key)
+    })
+  })
+}
+
+/** Hashes a password as `scrypt$N$r$p$salt$hash` so parameters can be raised later. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16)
+  const key = await derive(password, salt, PARAMS)
+  return [
+    'scrypt',
+    PARAMS.N,
+    PARAMS.r,
+    PARAMS.p,
+    salt.toString('base64'),
+    key.toString('base64'),
+  ].join('$')
+}
+
+/** Checks a password against a stored hash in constant time; a malformed hash never matches. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$')
+  if (scheme !== 'scrypt' || !salt || !hash) return false
+  const expected = Buffer.from(hash, 'base64')
+  const options = { N: Number(n), r: Number(r), p: Number(p), maxmem: PARAMS.maxmem }
+  const actual = await derive(password, Buffer.from(salt, 'base64'), options)
+  return actual.length === expected.length && timingSafeEqual(actual, expected)
+}
+
+// Verifying against this when the email is unknown keeps both failures equally slow.
+const DECOY_HASH = hashPassword(randomBytes(16).toString('hex'))
+
+/** Spends the same time as a real verification, for unknown accounts. */
+export async function verifyDecoy(password: string): Promise<false> {
+  await verifyPassword(password, await DECOY_HASH)
+  return false
+}

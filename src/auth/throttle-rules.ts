@@ -1,0 +1,34 @@
+/** Failures counted for one key (an account or a client address). */
+export interface ThrottleState {
+  readonly failures: number
+  readonly windowStartedAt: Date
+  readonly blockedUntil: Date | null
+}
+
+/** How many failures a key may have in one window before it is blocked. */
+export interface ThrottlePolicy {
+  readonly limit: number
+  readonly windowMs: number
+}
+
+/** Seconds until `state` may try again; 0 when it may try now. */
+export function retryAfterSeconds(state: ThrottleState | undefined, now: Date): number {
+  if (!state?.blockedUntil) return 0
+  return Math.max(0, Math.ceil((state.blockedUntil.getTime() - now.getTime()) / 1000))
+}
+
+/** The state after one more failure: a new window when the old one ended, a block at the limit. */
+export function recordFailure(
+  state: ThrottleState | undefined,
+  now: Date,
+  policy: ThrottlePolicy,
+): ThrottleState {
+  const windowOpen = state && now.getTime() - state.windowStartedAt.getTime() < policy.windowMs
+  const failures = windowOpen ? state.failures + 1 : 1
+  const windowStartedAt = windowOpen ? state.windowStartedAt : now
+  const blockedUntil =
+    failures >= policy.limit
+      ? new Date(now.getTime() + policy.windowMs)
+      : (state?.blockedUntil ?? null)
+  return { failures, windowStartedAt, blockedUntil }
+}

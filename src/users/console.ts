@@ -1,0 +1,93 @@
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import type { AppEnv } from '../http/env.js'
+import { requireRole } from '../http/roles.js'
+import { formFields, isHtmx } from '../http/forms.js'
+import { AppError, ERRORS } from '../errors.js'
+import { createUser } from './create-user.js'
+import { changeUserRole, setUserActive } from './manage-user.js'
+import { assignableRoles, loadUserDirectory } from './list-users.js'
+import { isRole } from './rules.js'
+
+type Flash = { notice?: string; error?: string; values?: Record<string, string> }
+
+async function renderUsers(
+  c: Context<AppEnv>,
+  flash: Flash = {},
+  status: 200 | 409 | 422 | 403 = 200,
+) {
+  const viewer = c.var.principal
+  if (!viewer) throw new AppError('unauthorized')
+  const users = await c.var.tenant((tx) => loadUserDirectory(tx, c.var.deps.cipher, viewer))
+  const data = { users, roles: assignableRoles(viewer), values: {}, ...flash }
+  // htmx swaps just the users panel; a plain form post gets the whole page back.
+  const template = isHtmx(c) ? 'users/panel' : 'users/index'
+  return c.html(c.var.render(template, data, { fragment: isHtmx(c) }), status)
+}
+
+async function answerFailure(c: Context<AppEnv>, error: unknown, values?: Record<string, string>) {
+  if (!(error instanceof AppError) || error.code === 'internal' || error.code === 'unauthorized')
+    throw error
+  const status = ERRORS[error.code].status
+  if (status !== 409 && status !== 422 && status !== 403) throw error
+  return renderUsers(
+    c,
+    { error: error.detail ?? error.message, ...(values ? { values } : {}) },
+    status,
+  )
+}
+
+/** Users management for owners and admins: create, change role, deactivate and reactivate. */
+export const usersConsole = new Hono<AppEnv>()
+  .get('/users', requireRole('admin'), (c) => renderUsers(c))
+  .post('/users', requireRole('admin'), async (c) => {
+    const values = await formFields(c)
+    const role = values.role ?? ''
+    try {
+      const viewer = c.var.principal
+      if (!viewer || (isRole(role) && !assignableRoles(viewer).includes(role))) {
+        throw new AppError('forbidden', 'Only an owner can make an owner')
+      }
+      await c.var.tenant((tx) =>
+        createUser(tx, c.var.deps, {
+          workspaceId: viewer.workspaceId,
+          email: values.email ?? '',
+          name: values.name ?? '',
+          password: values.password ?? '',
+          role,
+          phone: values.phone,
+        }),
+      )
+      return await renderUsers(c, { notice: `Created ${values.email ?? ''}` })
+    } catch (error) {
+      return answerFailure(c, error, { ...values, password: '' })
+    }
+  })
+  .post('/users/:id/role', requireRole('admin'), async (c) => {
+    const { role = '' } = await formFields(c)
+    try {
+      if (!isRole(role)) throw new AppError('validation_failed', 'Unknown role')
+      const actor = c.var.principal
+      if (!actor) throw new AppError('unauthorized')
+      await c.var.tenant((tx) =>
+        changeUserRole(tx, actor, c.req.param('id'), role, c.var.deps.now()),
+      )
+      return await renderUsers(c, { notice: 'Role changed' })
+    } catch (error) {
+      return answerFailure(c, error)
+    }
+  })
+  .post('/users/:id/activation', requireRole('admin'), async (c) => {
+    const { active } = await formFields(c)
+    try {
+      const actor = c.var.principal
+      if (!actor) throw new AppError('unauthorized')
+      const makeActive = active === 'true'
+      await c.var.tenant((tx) =>
+        setUserActive(tx, actor, c.req.param('id'), makeActive, c.var.deps.now()),
+      )
+      return await renderUsers(c, { notice: makeActive ? 'User reactivated' : 'User deactivated' })
+    } catch (error) {
+      return answerFailure(c, error)
+    }
+  })

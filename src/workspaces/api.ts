@@ -1,0 +1,23 @@
+import { Hono } from 'hono'
+import type { AppEnv } from '../http/env.js'
+import { requireRole } from '../http/roles.js'
+import { AppError } from '../errors.js'
+import { findWorkspace } from './workspaces.repo.js'
+
+/** JSON API: the workspace the API key belongs to. */
+export const workspaceApi = new Hono<AppEnv>().get(
+  '/workspace',
+  requireRole('sales'),
+  async (c) => {
+    const principal = c.var.principal
+    if (!principal) throw new AppError('unauthorized')
+    const workspace = await c.var.tenant((tx) => findWorkspace(tx, principal.workspaceId))
+    if (!workspace) throw new AppError('not_found')
+    return c.json({
+      id: workspace.id,
+      name: workspace.name,
+      whatsapp: { phoneNumberId: workspace.phoneNumberId, wabaId: workspace.wabaId },
+      createdAt: workspace.createdAt.toISOString(),
+    })
+  },
+)

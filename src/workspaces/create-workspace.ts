@@ -1,0 +1,41 @@
+import type { AppDeps } from '../http/env.js'
+import type { Tx } from '../db/tenant.js'
+import { AppError } from '../errors.js'
+import { isUniqueViolation } from '../db/sql-errors.js'
+import { insertWorkspace } from './workspaces.repo.js'
+
+/** What creating a workspace needs; the WhatsApp fields connect it to a business number. */
+export interface NewWorkspace {
+  name: string
+  phoneNumberId?: string | undefined
+  accessToken?: string | undefined
+  wabaId?: string | undefined
+}
+
+/** Validates and creates a workspace inside a system transaction; the access token is stored encrypted. */
+export async function createWorkspace(
+  tx: Tx,
+  deps: Pick<AppDeps, 'cipher'>,
+  input: NewWorkspace,
+): Promise<string> {
+  const name = input.name.trim()
+  if (name.length === 0 || name.length > 120) {
+    throw new AppError('validation_failed', 'Workspace name must be 1 to 120 characters')
+  }
+  if (input.phoneNumberId !== undefined && !/^\d{5,20}$/.test(input.phoneNumberId)) {
+    throw new AppError('validation_failed', 'phone-number-id must be the numeric id Meta shows')
+  }
+  try {
+    return await insertWorkspace(tx, {
+      name,
+      phoneNumberId: input.phoneNumberId ?? null,
+      wabaId: input.wabaId ?? null,
+      accessTokenEnc: input.accessToken ? deps.cipher.encrypt(input.accessToken) : null,
+    })
+  } catch (error) {
+    if (isUniqueViolation(error, 'workspaces_phone_number_id_unique')) {
+      throw new AppError('validation_failed', 'Another workspace already uses this phone-number-id')
+    }
+    throw error
+  }
+}
