@@ -1,0 +1,72 @@
+import type { Db } from '../db/client.js'
+import type { FieldCipher } from '../crypto/field-cipher.js'
+import { withSystem, withTenant, isUuid } from '../db/tenant.js'
+import { AppError } from '../errors.js'
+import { createWorkspace } from '../workspaces/create-workspace.js'
+import { findWorkspace } from '../workspaces/workspaces.repo.js'
+import { createUser } from '../users/create-user.js'
+import { isRole } from '../users/rules.js'
+import { createApiKey } from '../auth/api-keys.js'
+import { ROLES } from '../db/schema.js'
+import { readFlags } from './args.js'
+
+/** What a data command needs: the database and the field cipher. */
+export interface CommandDeps {
+  db: Db
+  cipher: FieldCipher
+}
+
+async function requireWorkspace(deps: CommandDeps, id: string): Promise<string> {
+  const found = isUuid(id)
+    ? await withTenant(deps.db, id, (tx) => findWorkspace(tx, id))
+    : undefined
+  if (!found) throw new AppError('not_found', `no workspace with id ${id}`)
+  return found.id
+}
+
+function requireRole(role: string) {
+  if (!isRole(role)) {
+    throw new AppError('validation_failed', `unknown role "${role}" (use ${ROLES.join(', ')})`)
+  }
+  return role
+}
+
+/** `workspace:create --name N [--phone-number-id ID --access-token T --waba-id W]` */
+export async function workspaceCreate(deps: CommandDeps, argv: string[]) {
+  const flags = readFlags(argv, {
+    required: ['name'],
+    optional: ['phone-number-id', 'access-token', 'waba-id'],
+  })
+  const id = await withSystem(deps.db, (tx) =>
+    createWorkspace(tx, deps, {
+      name: flags.name,
+      phoneNumberId: flags['phone-number-id'],
+      accessToken: flags['access-token'],
+      wabaId: flags['waba-id'],
+    }),
+  )
+  return { id }
+}
+
+/** `user:create --workspace ID --email E --password P --role R [--phone +E164] [--name N]` */
+export async function userCreate(deps: CommandDeps, argv: string[]) {
+  const flags = readFlags(argv, {
+    required: ['workspace', 'email', 'password', 'role'],
+    optional: ['phone', 'name'],
+  })
+  const role = requireRole(flags.role)
+  const workspaceId = await requireWorkspace(deps, flags.workspace)
+  const id = await withTenant(deps.db, workspaceId, (tx) =>
+    createUser(tx, deps, { ...flags, name: flags.name ?? '', role, workspaceId }),
+  )
+  return { id }
+}
+
+/** `apikey:create --workspace ID --role ROLE [--name N]` */
+export async function apikeyCreate(deps: CommandDeps, argv: string[]) {
+  const flags = readFlags(argv, { required: ['workspace', 'role'], optional: ['name'] })
+  const role = requireRole(flags.role)
+  const workspaceId = await requireWorkspace(deps, flags.workspace)
+  const { key } = await createApiKey(deps, { workspaceId, role, name: flags.name ?? `${role} key` })
+  return { key }
+}

@@ -1,0 +1,68 @@
+import { destination } from 'pino'
+import { loadConfig, ConfigError, type Config } from '../config.js'
+import { createLogger } from '../logger.js'
+import { openDatabase } from '../db/client.js'
+import { runMigrations } from '../db/migrate.js'
+import { createFieldCipher } from '../crypto/field-cipher.js'
+import { AppError } from '../errors.js'
+import { startServer } from '../main.js'
+import { apikeyCreate, userCreate, workspaceCreate, type CommandDeps } from './commands.js'
+import { loadDemo } from './demo.js'
+
+type DataCommand = (deps: CommandDeps, argv: string[]) => Promise<unknown>
+
+const DATA_COMMANDS: Record<string, DataCommand> = {
+  'workspace:create': workspaceCreate,
+  'user:create': userCreate,
+  'apikey:create': apikeyCreate,
+  demo: (deps) => loadDemo(deps),
+  migrate: () => Promise.resolve({ migrated: true }),
+}
+
+const USAGE = `usage: parley <serve|${Object.keys(DATA_COMMANDS).join('|')}> [flags]`
+
+// Commands print JSON on stdout, so their logs go to stderr.
+async function runDataCommand(command: DataCommand, config: Config, argv: string[]) {
+  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, destination(2))
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    log,
+  })
+  try {
+    await runMigrations(database.pool)
+    const cipher = createFieldCipher([...config.dataEncryptionKeys])
+    const result = await command({ db: database.db, cipher }, argv)
+    process.stdout.write(`${JSON.stringify(result)}\n`)
+  } finally {
+    await database.close()
+  }
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof ConfigError) return error.message
+  if (error instanceof AppError) return `parley: ${error.detail ?? error.message}`
+  const message = error instanceof Error ? error.message : String(error)
+  return `parley: ${message.split('\n')[0] ?? 'failed'}`
+}
+
+/** Entry point of the `parley` command. */
+export async function main(argv: string[]): Promise<void> {
+  const [name = '', ...rest] = argv
+  try {
+    const config = loadConfig(process.env)
+    if (name === 'serve') {
+      const log = createLogger(config.logLevel)
+      for (const warning of config.warnings) log.warn(warning)
+      await startServer(config, log)
+      return
+    }
+    const command = DATA_COMMANDS[name]
+    if (!command) throw new AppError('validation_failed', `unknown command "${name}". ${USAGE}`)
+    await runDataCommand(command, config, rest)
+    process.exit(0)
+  } catch (error) {
+    process.stderr.write(`${describeFailure(error)}\n`)
+    process.exit(1)
+  }
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod'
+import type { Logger } from 'pino'
+import type { Db } from '../db/client.js'
+import type { FieldCipher } from '../crypto/field-cipher.js'
+import { purgeEndedSessions, purgeLoginThrottles } from '../auth/purge.js'
+
+/** What a job handler may use. */
+export interface JobDeps {
+  readonly db: Db
+  readonly cipher: FieldCipher
+  readonly log: Logger
+  now(): Date
+}
+
+/** One background job: its payload schema (versioned), its handler, and an optional schedule. */
+export interface JobDefinition<S extends z.ZodType> {
+  readonly version: number
+  readonly payload: S
+  /** Milliseconds between runs for a recurring job; one instance runs each tick across all processes. */
+  readonly everyMs?: number
+  run(deps: JobDeps, payload: z.infer<S>): Promise<unknown>
+}
+
+function defineJob<S extends z.ZodType>(definition: JobDefinition<S>): JobDefinition<S> {
+  return definition
+}
+
+const HOUR = 60 * 60 * 1000
+
+/** Every background job Parley runs. Handlers must be safe to run twice. */
+export const JOBS = {
+  'auth.purge-ended-sessions': defineJob({
+    version: 1,
+    payload: z.object({}),
+    everyMs: HOUR,
+    run: (deps) => purgeEndedSessions(deps.db, deps.now()),
+  }),
+  'auth.purge-login-throttles': defineJob({
+    version: 1,
+    payload: z.object({}),
+    everyMs: HOUR,
+    run: (deps) => purgeLoginThrottles(deps.db, deps.now()),
+  }),
+} as const
+
+/** A registered job's name. */
+export type JobName = keyof typeof JOBS
+/** The payload a job takes. */
+export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]['payload']>
