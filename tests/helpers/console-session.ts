@@ -1,0 +1,77 @@
+import type { ParleyApp } from '../../src/app.js'
+import { TEST_PASSWORD } from './workspace.js'
+
+/** A cookie-keeping visitor of the console, like one browser tab, driving app.request(). */
+export class ConsoleSession {
+  private readonly cookies = new Map<string, string>()
+  private csrf: string | undefined
+
+  constructor(
+    private readonly app: ParleyApp,
+    private readonly ip = '203.0.113.10',
+  ) {}
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers)
+    headers.set('x-forwarded-for', this.ip)
+    if (this.cookies.size > 0) {
+      headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '))
+    }
+    const response = await this.app.request(path, { ...init, headers, redirect: 'manual' })
+    for (const line of response.headers.getSetCookie()) this.keepCookie(line)
+    return response
+  }
+
+  private keepCookie(line: string) {
+    const [pair = ''] = line.split(';')
+    const index = pair.indexOf('=')
+    const name = pair.slice(0, index).trim()
+    const value = pair.slice(index + 1).trim()
+    const expired = /max-age=0/i.test(line) || /expires=Thu, 01 Jan 1970/i.test(line)
+    if (expired || value === '') this.cookies.delete(name)
+    else this.cookies.set(name, value)
+  }
+
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name)
+  }
+
+  setCookie(name: string, value: string) {
+    this.cookies.set(name, value)
+  }
+
+  get(path: string, headers: Record<string, string> = {}) {
+    return this.request(path, { headers })
+  }
+
+  /** The CSRF token a page would carry, read from the login form like a browser would. */
+  async csrfToken(): Promise<string> {
+    if (this.csrf) return this.csrf
+    let response = await this.get('/login')
+    // An empty database sends /login on to /setup, which carries the same token.
+    const location = response.headers.get('location')
+    if (location) response = await this.get(location)
+    const match = /name="_csrf" value="([^"]+)"/.exec(await response.text())
+    if (!match?.[1]) throw new Error('no CSRF token on the login or setup page')
+    this.csrf = match[1]
+    return this.csrf
+  }
+
+  /** Posts a form with the CSRF field, unless `csrf: false`. */
+  async post(
+    path: string,
+    fields: Record<string, string>,
+    options: { csrf?: boolean; htmx?: boolean } = {},
+  ) {
+    const form = new URLSearchParams(fields)
+    if (options.csrf !== false) form.set('_csrf', await this.csrfToken())
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' }
+    if (options.htmx) headers['hx-request'] = 'true'
+    return this.request(path, { method: 'POST', body: form.toString(), headers })
+  }
+
+  /** Logs in; returns the response of the login POST. */
+  login(email: string, password = TEST_PASSWORD) {
+    return this.post('/login', { email, password })
+  }
+}

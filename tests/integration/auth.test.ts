@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../helpers/app.js'
+import { seedWorkspace, TEST_PASSWORD } from '../helpers/workspace.js'
+import { ConsoleSession } from '../helpers/console-session.js'
+
+let t: TestApp
+let ws: Awaited<ReturnType<typeof seedWorkspace>>
+const HOUR = 60 * 60 * 1000
+
+beforeAll(async () => {
+  t = createTestApp()
+  ws = await seedWorkspace(t.deps, 'Auth')
+})
+afterAll(() => t.close())
+
+async function loggedIn(email: string, ip?: string) {
+  const session = new ConsoleSession(t.app, ip)
+  const response = await session.login(email)
+  expect(response.status).toBe(303)
+  return session
+}
+
+describe('login', () => {
+  it('lets a user in and shows the console shell with name, role and logout', async () => {
+    const session = new ConsoleSession(t.app)
+    const response = await session.login(ws.users.admin.email)
+    expect(response.headers.get('location')).toBe('/')
+    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('parley_session='))
+    expect(cookie).toMatch(/HttpOnly/)
+    expect(cookie).toMatch(/SameSite=Lax/)
+    const home = await (await session.get('/')).text()
+    expect(home).toContain('Auth admin')
+    expect(home).toContain('role <strong>admin</strong>')
+    expect(home).toContain('href="/users"')
+    expect(home).toContain('Log out')
+  })
+
+  it('answers a wrong password and an unknown email with the same words', async () => {
+    const wrong = await new ConsoleSession(t.app, '198.51.100.1').login(
+      ws.users.sales.email,
+      'nope-nope-nope',
+    )
+    const unknown = await new ConsoleSession(t.app, '198.51.100.2').login(
+      `ghost.${ws.tag}@example.test`,
+    )
+    expect(wrong.status).toBe(401)
+    expect(unknown.status).toBe(401)
+    expect(await wrong.text()).toContain('Email or password is incorrect')
+    expect(await unknown.text()).toContain('Email or password is incorrect')
+  })
+
+  it('refuses a login form without its CSRF token with a 403 page', async () => {
+    const session = new ConsoleSession(t.app)
+    const response = await session.post(
+      '/login',
+      { email: ws.users.admin.email, password: TEST_PASSWORD },
+      { csrf: false },
+    )
+    expect(response.status).toBe(403)
+    expect(await response.text()).toContain('The form expired or did not come from Parley')
+  })
+
+  it('blocks an account after five failures and says when to try again', async () => {
+    const email = ws.users.manager.email
+    for (let i = 0; i < 5; i++) {
+      const r = await new ConsoleSession(t.app, `192.0.2.${i + 1}`).login(email, 'wrong password!')
+      expect(r.status).toBe(401)
+    }
+    const blocked = await new ConsoleSession(t.app, '192.0.2.99').login(email)
+    expect(blocked.status).toBe(429)
+    expect(blocked.headers.get('retry-after')).toBe('900')
+    expect(await blocked.text()).toMatch(/Too many attempts\. Try again in 900 s\./)
+    t.clock.advance(901 * 1000)
+    expect((await new ConsoleSession(t.app, '192.0.2.98').login(email)).status).toBe(303)
+  })
+
+  it('blocks a client address after twenty failures across accounts', async () => {
+    const ip = '192.0.2.200'
+    for (let i = 0; i < 20; i++) {
+      await new ConsoleSession(t.app, ip).login(`nobody${i}.${ws.tag}@example.test`, 'x')
+    }
+    expect((await new ConsoleSession(t.app, ip).login(ws.users.owner.email)).status).toBe(429)
+    expect(
+      (await new ConsoleSession(t.app, '192.0.2.201').login(ws.users.owner.email)).status,
+    ).toBe(303)
+  })
+})
+
+describe('sessions', () => {
+  it('sends a tampered session cookie back to login', async () => {
+    const session = await loggedIn(ws.users.sales.email)
+    const token = session.cookie('parley_session') ?? ''
+    session.setCookie('parley_session', `${token.slice(0, -2)}xx`)
+    const response = await session.get('/')
+    expect(response.status).toBe(303)
+    expect(response.headers.get('location')).toBe('/login')
+  })
+
+  it('ends a session after 12 idle hours', async () => {
+    const session = await loggedIn(ws.users.sales.email)
+    t.clock.advance(11 * HOUR)
+    expect((await session.get('/')).status).toBe(200)
+    t.clock.advance(13 * HOUR)
+    expect((await session.get('/')).headers.get('location')).toBe('/login')
+  })
+
+  it('ends an active session seven days after login', async () => {
+    const session = await loggedIn(ws.users.sales.email)
+    for (let hours = 0; hours < 7 * 24 - 10; hours += 10) {
+      t.clock.advance(10 * HOUR)
+      expect((await session.get('/')).status).toBe(200)
+    }
+    t.clock.advance(11 * HOUR)
+    expect((await session.get('/')).headers.get('location')).toBe('/login')
+  })
+
+  it('revokes the session on logout so the old cookie no longer works', async () => {
+    const session = await loggedIn(ws.users.sales.email)
+    const token = session.cookie('parley_session') ?? ''
+    const out = await session.post('/logout', {})
+    expect(out.headers.get('location')).toBe('/login')
+    session.setCookie('parley_session', token)
+    expect((await session.get('/')).headers.get('location')).toBe('/login')
+  })
+
+  it('asks htmx to navigate to login instead of swapping it into a fragment', async () => {
+    const response = await new ConsoleSession(t.app).get('/users', { 'hx-request': 'true' })
+    expect(response.status).toBe(401)
+    expect(response.headers.get('hx-redirect')).toBe('/login')
+  })
+
+  it('accepts the CSRF token from the htmx header as well as the form field', async () => {
+    const session = await loggedIn(ws.users.admin.email)
+    const token = await session.csrfToken()
+    const response = await session.request('/users/00000000-0000-0000-0000-000000000000/role', {
+      method: 'POST',
+      headers: {
+        'x-csrf-token': token,
+        'hx-request': 'true',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'role=sales',
+    })
+    expect(response.status).toBe(404)
+    const forged = await session.request('/users/00000000-0000-0000-0000-000000000000/role', {
+      method: 'POST',
+      headers: { 'x-csrf-token': 'forged', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'role=sales',
+    })
+    expect(forged.status).toBe(403)
+  })
+})
+
+describe('roles in the console', () => {
+  it.each([
+    ['sales', 403],
+    ['manager', 403],
+    ['admin', 200],
+    ['owner', 200],
+  ] as const)('%s opening /users gets %i', async (role, status) => {
+    const session = await loggedIn(ws.users[role].email)
+    const response = await session.get('/users')
+    expect(response.status).toBe(status)
+    if (status === 403) expect(await response.text()).toContain('Your role does not allow this')
+  })
+
+  it('hides the Users area from the navigation of sales users', async () => {
+    const html = await (await (await loggedIn(ws.users.sales.email)).get('/')).text()
+    expect(html).not.toContain('href="/users"')
+  })
+})

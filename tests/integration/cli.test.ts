@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createFreshDatabase } from '../helpers/fresh-database.js'
+import { cliEnv, runCli, startServe, stopProcess } from '../helpers/cli.js'
+
+let fresh: Awaited<ReturnType<typeof createFreshDatabase>>
+let env: NodeJS.ProcessEnv
+
+beforeAll(async () => {
+  fresh = await createFreshDatabase()
+  env = cliEnv({ DATABASE_URL: fresh.url })
+})
+afterAll(() => fresh.drop())
+
+async function json(args: string[]) {
+  const result = await runCli(args, env)
+  expect(result.stderr).toBe('')
+  expect(result.code).toBe(0)
+  return JSON.parse(result.stdout) as Record<string, unknown>
+}
+
+async function failure(args: string[], environment = env) {
+  const result = await runCli(args, environment)
+  expect(result.code).toBe(1)
+  expect(result.stdout).toBe('')
+  return result.stderr.trim()
+}
+
+describe('the parley command', () => {
+  let workspaceId = ''
+
+  it('migrates and exits', async () => {
+    expect(await json(['migrate'])).toEqual({ migrated: true })
+  })
+
+  it('creates a workspace, a user and an API key, printing JSON', async () => {
+    const workspace = await json([
+      'workspace:create',
+      '--name',
+      'Acme',
+      '--phone-number-id',
+      '106540352242922',
+      '--access-token',
+      'EAAG-secret',
+    ])
+    workspaceId = String(workspace.id)
+    expect(workspaceId).toMatch(/^[0-9a-f-]{36}$/)
+    const user = await json([
+      'user:create',
+      '--workspace',
+      workspaceId,
+      '--email',
+      'mo@acme.test',
+      '--password',
+      'long password 1',
+      '--role',
+      'manager',
+      '--phone',
+      '+919876543210',
+    ])
+    expect(user.id).toMatch(/^[0-9a-f-]{36}$/)
+    const key = await json([
+      'apikey:create',
+      '--workspace',
+      workspaceId,
+      '--role',
+      'admin',
+      '--name',
+      'crm sync',
+    ])
+    expect(key.key).toMatch(/^pk_/)
+  })
+
+  it.each([
+    [['workspace:create'], 'parley: missing --name'],
+    [
+      [
+        'user:create',
+        '--workspace',
+        'x',
+        '--email',
+        'a@b.co',
+        '--password',
+        'long password 1',
+        '--role',
+        'boss',
+      ],
+      'parley: unknown role "boss" (use owner, admin, manager, sales)',
+    ],
+    [
+      ['apikey:create', '--workspace', '00000000-0000-0000-0000-000000000000', '--role', 'sales'],
+      'parley: no workspace with id 00000000-0000-0000-0000-000000000000',
+    ],
+    [['workspace:create', '--name', 'x', '--colour', 'red'], "parley: Unknown option '--colour'"],
+    [
+      ['frobnicate'],
+      'parley: unknown command "frobnicate". usage: parley <serve|workspace:create|user:create|apikey:create|demo|migrate> [flags]',
+    ],
+  ])('refuses %j with one line', async (args, message) => {
+    const line = await failure(args)
+    expect(line).toBe(message)
+  })
+
+  it('refuses a duplicate email', async () => {
+    const args = [
+      'user:create',
+      '--workspace',
+      workspaceId,
+      '--email',
+      'MO@acme.test',
+      '--password',
+      'long password 2',
+      '--role',
+      'sales',
+    ]
+    expect(await failure(args)).toBe('parley: A user with this email already exists')
+  })
+
+  it('loads a demo workspace and prints one login per role', async () => {
+    const demo = await json(['demo'])
+    const logins = demo.logins as { role: string; email: string; password: string }[]
+    expect(logins.map((l) => l.role)).toEqual(['owner', 'admin', 'manager', 'sales'])
+  })
+
+  it('refuses to start with invalid settings, listing every problem', async () => {
+    const message = await failure(['migrate'], { ...env, PORT: 'abc', LOG_LEVEL: 'loud' })
+    expect(message).toContain('Invalid configuration')
+    expect(message).toContain('PORT must be a whole number')
+    expect(message).toContain('LOG_LEVEL must be one of')
+  })
+
+  it('serves the API with the key it printed, then stops cleanly on SIGTERM', async () => {
+    const { key } = await json(['apikey:create', '--workspace', workspaceId, '--role', 'sales'])
+    const { child, port } = await startServe(env)
+    try {
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200)
+      const response = await fetch(`http://127.0.0.1:${port}/api/v1/workspace`, {
+        headers: { authorization: `Bearer ${String(key)}` },
+      })
+      expect(await response.json()).toMatchObject({ id: workspaceId, name: 'Acme' })
+    } finally {
+      expect(await stopProcess(child)).toBe(0)
+    }
+  })
+})
+
+describe('the embedded database', () => {
+  it('refuses a second process on the same data directory; the first keeps running', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'parley-embedded-'))
+    const embeddedEnv = cliEnv({ DATA_DIR: dataDir })
+    const { child, port } = await startServe(embeddedEnv)
+    try {
+      const second = await runCli(['migrate'], embeddedEnv)
+      expect(second.code).toBe(1)
+      expect(second.stderr).toMatch(
+        /Another Parley process \(pid \d+\) is using the data directory/,
+      )
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200)
+    } finally {
+      expect(await stopProcess(child)).toBe(0)
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  }, 90_000)
+})

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { eq, sql } from 'drizzle-orm'
+import { createTestApp, type TestApp } from '../helpers/app.js'
+import { seedWorkspace } from '../helpers/workspace.js'
+import { withSystem, withTenant } from '../../src/db/tenant.js'
+import { loginThrottle, sessions } from '../../src/db/schema.js'
+import { startJobRunner, type JobRunner } from '../../src/jobs/runner.js'
+import { JOBS } from '../../src/jobs/registry.js'
+
+let t: TestApp
+let ws: Awaited<ReturnType<typeof seedWorkspace>>
+let runner: JobRunner | undefined
+
+beforeAll(async () => {
+  t = createTestApp()
+  ws = await seedWorkspace(t.deps, 'Jobs')
+})
+afterAll(async () => {
+  await runner?.drain(5_000)
+  await t.close()
+})
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await check()) return true
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  return false
+}
+
+const longAgo = new Date('2020-01-01T00:00:00Z')
+
+describe('the job runner on PostgreSQL', () => {
+  it('runs the recurring purge as soon as it starts and keeps live sessions', async () => {
+    const [ended, live] = await withTenant(t.deps.db, ws.workspaceId, (tx) =>
+      tx
+        .insert(sessions)
+        .values([
+          {
+            workspaceId: ws.workspaceId,
+            userId: ws.users.sales.id,
+            expiresAt: longAgo,
+            createdAt: longAgo,
+          },
+          {
+            workspaceId: ws.workspaceId,
+            userId: ws.users.sales.id,
+            expiresAt: new Date(Date.now() + 3_600_000),
+          },
+        ])
+        .returning({ id: sessions.id }),
+    )
+    runner = await startJobRunner({
+      pool: t.database.pool,
+      deps: { db: t.deps.db, cipher: t.deps.cipher, log: t.deps.log, now: () => new Date() },
+      polling: false,
+    })
+    const gone = await waitFor(async () => {
+      const rows = await withTenant(t.deps.db, ws.workspaceId, (tx) =>
+        tx
+          .select()
+          .from(sessions)
+          .where(eq(sessions.id, ended?.id ?? '')),
+      )
+      return rows.length === 0
+    })
+    expect(gone).toBe(true)
+    const kept = await withTenant(t.deps.db, ws.workspaceId, (tx) =>
+      tx
+        .select()
+        .from(sessions)
+        .where(eq(sessions.id, live?.id ?? '')),
+    )
+    expect(kept).toHaveLength(1)
+  })
+
+  it('runs an enqueued job once', async () => {
+    const key = `ip:test-${ws.tag}`
+    await withSystem(t.deps.db, (tx) =>
+      tx
+        .insert(loginThrottle)
+        .values({ key, failures: 3, windowStartedAt: longAgo, blockedUntil: longAgo }),
+    )
+    await runner?.enqueue('auth.purge-login-throttles', {})
+    const gone = await waitFor(async () => {
+      const rows = await withSystem(t.deps.db, (tx) =>
+        tx.select().from(loginThrottle).where(eq(loginThrottle.key, key)),
+      )
+      return rows.length === 0
+    })
+    expect(gone).toBe(true)
+  })
+
+  it('keeps a single schedule per recurring job when a second runner starts', async () => {
+    const second = await startJobRunner({
+      pool: t.database.pool,
+      deps: { db: t.deps.db, cipher: t.deps.cipher, log: t.deps.log, now: () => new Date() },
+      polling: true,
+    })
+    await second.drain(5_000)
+    const rows = await withSystem(t.deps.db, (tx) =>
+      tx.execute<{ name: string; n: number }>(
+        sql`select name, count(*)::int as n from agenda_jobs where type = 'single' group by name`,
+      ),
+    )
+    const recurring = Object.entries(JOBS).filter(([, job]) => job.everyMs !== undefined)
+    expect(rows.rows).toHaveLength(recurring.length)
+    expect(rows.rows.every((row) => row.n === 1)).toBe(true)
+  })
+})

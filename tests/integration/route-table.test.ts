@@ -1,0 +1,48 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { createTestApp } from '../helpers/app.js'
+import { declaredAccess } from '../../src/http/roles.js'
+
+const t = createTestApp()
+afterAll(() => t.close())
+
+// Every route handler Hono knows, grouped by method and path; middleware mounted with use() is 'ALL'.
+function routeGroups() {
+  const groups = new Map<string, unknown[]>()
+  for (const route of t.app.routes) {
+    if (route.method === 'ALL') continue
+    const key = `${route.method} ${route.path}`
+    groups.set(key, [...(groups.get(key) ?? []), route.handler])
+  }
+  return groups
+}
+
+describe('the route table', () => {
+  it('declares requireRole(...) or publicRoute() on every route', () => {
+    const undeclared = [...routeGroups()]
+      .filter(([, handlers]) => !handlers.some((handler) => declaredAccess(handler)))
+      .map(([key]) => key)
+    expect(undeclared).toEqual([])
+  })
+
+  it('has the routes the console and API promise', () => {
+    const keys = [...routeGroups().keys()]
+    for (const expected of [
+      'GET /healthz',
+      'GET /readyz',
+      'GET /login',
+      'POST /login',
+      'POST /logout',
+      'GET /users',
+    ]) {
+      expect(keys).toContain(expected)
+    }
+    expect(keys.length).toBeGreaterThan(10)
+  })
+
+  it('keeps everything under /api behind a role', () => {
+    const publicApi = [...routeGroups()]
+      .filter(([key]) => key.includes(' /api/'))
+      .filter(([, handlers]) => handlers.some((handler) => declaredAccess(handler) === 'public'))
+    expect(publicApi).toEqual([])
+  })
+})

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { eq } from 'drizzle-orm'
+import { createTestApp, type TestApp } from '../helpers/app.js'
+import { seedWorkspace } from '../helpers/workspace.js'
+import { ConsoleSession } from '../helpers/console-session.js'
+import { withTenant } from '../../src/db/tenant.js'
+import { users } from '../../src/db/schema.js'
+
+let t: TestApp
+let ws: Awaited<ReturnType<typeof seedWorkspace>>
+let other: Awaited<ReturnType<typeof seedWorkspace>>
+
+beforeAll(async () => {
+  t = createTestApp()
+  ws = await seedWorkspace(t.deps, 'Users')
+  other = await seedWorkspace(t.deps, 'Other')
+})
+afterAll(() => t.close())
+
+async function as(role: 'owner' | 'admin' | 'sales', workspace = ws) {
+  const session = new ConsoleSession(t.app)
+  expect((await session.login(workspace.users[role].email)).status).toBe(303)
+  return session
+}
+
+async function userRow(id: string) {
+  const [row] = await withTenant(t.deps.db, ws.workspaceId, (tx) =>
+    tx.select().from(users).where(eq(users.id, id)),
+  )
+  return row
+}
+
+const newUser = (email: string, role = 'sales', phone = '') => ({
+  name: 'Nia',
+  email,
+  password: 'a long password',
+  role,
+  phone,
+})
+
+describe('users management', () => {
+  it('creates a user whose phone is stored encrypted with a blind index', async () => {
+    const admin = await as('admin')
+    const email = `nia.${ws.tag}@example.test`
+    const response = await admin.post('/users', newUser(email, 'sales', '+91 98765 43210'), {
+      htmx: true,
+    })
+    expect(response.status).toBe(200)
+    const html = await response.text()
+    expect(html).toContain(`Created ${email}`)
+    expect(html).toContain('+91 ••••• 43210')
+    expect(html).not.toContain('<html')
+    const [row] = await withTenant(t.deps.db, ws.workspaceId, (tx) =>
+      tx.select().from(users).where(eq(users.email, email)),
+    )
+    expect(row?.phoneEnc).not.toContain('9876543210')
+    expect(t.deps.cipher.decrypt(row?.phoneEnc ?? '')).toBe('+919876543210')
+    expect(row?.phoneIndex).toBe(t.deps.cipher.blindIndex('+919876543210'))
+    expect((await new ConsoleSession(t.app).login(email, 'a long password')).status).toBe(303)
+  })
+
+  it('refuses a duplicate email, even one from another workspace', async () => {
+    const admin = await as('admin')
+    const response = await admin.post('/users', newUser(other.users.sales.email.toUpperCase()))
+    expect(response.status).toBe(409)
+    expect(await response.text()).toContain('A user with this email already exists')
+  })
+
+  it('lists every problem with a bad form at once', async () => {
+    const admin = await as('admin')
+    const response = await admin.post('/users', {
+      email: 'x',
+      password: 'short',
+      role: 'sales',
+      name: '',
+    })
+    expect(response.status).toBe(422)
+    const html = await response.text()
+    expect(html).toContain('Email must look like name@example.com')
+    expect(html).toContain('Password must be at least 10 characters')
+  })
+
+  it('lets only an owner create an owner', async () => {
+    const admin = await as('admin')
+    const denied = await admin.post('/users', newUser(`o1.${ws.tag}@example.test`, 'owner'))
+    expect(denied.status).toBe(403)
+    const owner = await as('owner')
+    expect((await owner.post('/users', newUser(`o2.${ws.tag}@example.test`, 'owner'))).status).toBe(
+      200,
+    )
+  })
+
+  it("does not let an admin change an owner's role", async () => {
+    const admin = await as('admin')
+    const response = await admin.post(`/users/${ws.users.owner.id}/role`, { role: 'sales' })
+    expect(response.status).toBe(403)
+    expect((await userRow(ws.users.owner.id))?.role).toBe('owner')
+  })
+
+  it('ends the sessions of a user whose role changes', async () => {
+    const sales = await as('sales')
+    const admin = await as('admin')
+    expect((await admin.post(`/users/${ws.users.sales.id}/role`, { role: 'manager' })).status).toBe(
+      200,
+    )
+    expect((await userRow(ws.users.sales.id))?.role).toBe('manager')
+    expect((await sales.get('/')).headers.get('location')).toBe('/login')
+    await admin.post(`/users/${ws.users.sales.id}/role`, { role: 'sales' })
+  })
+
+  it('deactivates a user: their session ends and they cannot log in again', async () => {
+    const sales = await as('sales')
+    const admin = await as('admin')
+    const response = await admin.post(`/users/${ws.users.sales.id}/activation`, { active: 'false' })
+    expect(await response.text()).toContain('User deactivated')
+    expect((await sales.get('/')).headers.get('location')).toBe('/login')
+    expect((await new ConsoleSession(t.app).login(ws.users.sales.email)).status).toBe(401)
+    await admin.post(`/users/${ws.users.sales.id}/activation`, { active: 'true' })
+    expect((await new ConsoleSession(t.app).login(ws.users.sales.email)).status).toBe(303)
+  })
+
+  it('keeps the last active owner', async () => {
+    const lone = await seedWorkspace(t.deps, 'Lone')
+    const owner = await as('owner', lone)
+    const response = await owner.post(`/users/${lone.users.owner.id}/role`, { role: 'admin' })
+    expect(response.status).toBe(409)
+    expect(await response.text()).toContain('at least one active owner')
+  })
+
+  it("cannot touch another workspace's user", async () => {
+    const admin = await as('admin')
+    const response = await admin.post(`/users/${other.users.sales.id}/activation`, {
+      active: 'false',
+    })
+    expect(response.status).toBe(404)
+  })
+
+  it('does not let an admin deactivate themself', async () => {
+    const admin = await as('admin')
+    const response = await admin.post(`/users/${ws.users.admin.id}/activation`, { active: 'false' })
+    expect(response.status).toBe(422)
+  })
+})
