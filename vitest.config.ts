@@ -27,7 +27,6 @@ export default defineConfig({
           // The smoke subset of the same suite, on the embedded database.
           include: ['tests/integration/**/*.smoke.test.ts'],
           globalSetup: ['tests/helpers/global-database.ts'],
-          env: { PARLEY_TEST_DB: 'pglite' },
           testTimeout: 30_000,
           hookTimeout: 90_000,
           fileParallelism: false,

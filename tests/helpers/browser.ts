@@ -1,16 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
-import pg from 'pg'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { PROJECT_ROOT } from '../../src/paths.js'
-
-const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres'
-const START_TIMEOUT_MS = 60_000
-const STOP_TIMEOUT_MS = 30_000
+import { createScratchDatabase, TEST_SERVER_URL } from './databases.js'
+import { cliEnv, startServe, stopProcess } from './cli.js'
 
 /** Where browser tests leave their screenshots (git-ignored). */
 export const SCREENSHOTS_DIR = join(PROJECT_ROOT, 'tests', 'browser', 'screenshots')
@@ -24,101 +18,29 @@ export interface RunningParley {
   stop(): Promise<void>
 }
 
-async function adminQuery(serverUrl: string, sql: string) {
-  const client = new pg.Client({ connectionString: serverUrl })
-  await client.connect()
-  try {
-    await client.query(sql)
-  } finally {
-    await client.end()
-  }
-}
-
-function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true)
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      resolve(false)
-    }, timeoutMs)
-    child.once('exit', () => {
-      clearTimeout(timer)
-      resolve(true)
-    })
-  })
-}
-
-function waitForPort(child: ChildProcess, output: () => string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`Parley did not start within ${START_TIMEOUT_MS} ms:\n${output()}`))
-    }, START_TIMEOUT_MS)
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`Parley exited with code ${String(code)} before listening:\n${output()}`))
-    })
-    if (!child.stdout) throw new Error('no stdout')
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as { msg?: unknown; port?: unknown }
-        if (entry.msg === 'Parley is listening' && typeof entry.port === 'number') {
-          clearTimeout(timer)
-          resolve(entry.port)
-        }
-      } catch {
-        // not a log line
-      }
-    })
-  })
-}
-
 /**
  * Starts `node bin/parley.js serve` against a database created just for it, so the app sees a
  * first run (no workspace yet). The app migrates the database itself on start.
  */
 export async function startParley(): Promise<RunningParley> {
-  const serverUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_SERVER
-  const name = `parley_browser_${Date.now()}_${randomBytes(3).toString('hex')}`
-  await adminQuery(serverUrl, `create database ${name}`)
-  const databaseUrl = new URL(serverUrl)
-  databaseUrl.pathname = `/${name}`
+  const database = await createScratchDatabase(TEST_SERVER_URL, 'parley_browser')
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-browser-'))
-
-  let log = ''
-  const child = spawn(process.execPath, ['bin/parley.js', 'serve'], {
-    cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: '0',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: databaseUrl.toString(),
-      DATA_DIR: dataDir,
-      DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      SESSION_SECRET: randomBytes(32).toString('base64url'),
-    },
-  })
-  child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()))
-
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM')
-      if (!(await waitForExit(child, STOP_TIMEOUT_MS))) {
-        child.kill('SIGKILL')
-        await waitForExit(child, STOP_TIMEOUT_MS)
-      }
-    }
-    await adminQuery(serverUrl, `drop database if exists ${name} with (force)`)
+  const cleanUp = async () => {
+    await database.drop()
     rmSync(dataDir, { recursive: true, force: true })
   }
-
   try {
-    const port = await waitForPort(child, () => log)
-    return { baseUrl: `http://127.0.0.1:${port}`, output: () => log, stop }
+    const serve = await startServe(cliEnv({ DATABASE_URL: database.url, DATA_DIR: dataDir }))
+    return {
+      baseUrl: `http://127.0.0.1:${serve.port}`,
+      output: () => serve.output(),
+      stop: async () => {
+        await stopProcess(serve.child)
+        await cleanUp()
+      },
+    }
   } catch (error) {
-    await stop()
+    await cleanUp()
     throw error
   }
 }
