@@ -24,8 +24,13 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration-pglite',
-          // The smoke subset of the same suite, on the embedded database.
-          include: ['tests/integration/**/*.smoke.test.ts'],
+          // The smoke subset of the same suite on the embedded database; PARLEY_PGLITE_ALL=1
+          // runs every integration file there.
+          include: [
+            process.env.PARLEY_PGLITE_ALL === '1'
+              ? 'tests/integration/**/*.test.ts'
+              : 'tests/integration/**/*.smoke.test.ts',
+          ],
           globalSetup: ['tests/helpers/global-database.ts'],
           testTimeout: 30_000,
           hookTimeout: 90_000,

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
 import { pino } from 'pino'
 import { createApp } from '../../src/app.js'
@@ -10,11 +10,15 @@ import { VIEWS_DIR } from '../../src/paths.js'
 import { ConsoleSession } from '../helpers/console-session.js'
 import { createFreshDatabase } from '../helpers/fresh-database.js'
 
+// PGlite serves its one database whatever name a client asks for, so it cannot hand this file
+// the empty database a first run needs; on PGlite the file is skipped.
+const onPglite = inject('databaseKind') === 'pglite'
 let fresh: Awaited<ReturnType<typeof createFreshDatabase>>
 let database: Database
 let app: ReturnType<typeof createApp>
 
 beforeAll(async () => {
+  if (onPglite) return
   fresh = await createFreshDatabase()
   database = connectDatabase(fresh.url, { log: pino({ level: 'silent' }) })
   app = createApp({
@@ -29,6 +33,7 @@ beforeAll(async () => {
   })
 })
 afterAll(async () => {
+  if (onPglite) return
   await database.close()
   await fresh.drop()
 })
@@ -40,7 +45,7 @@ const owner = {
   password: 'a strong passphrase',
 }
 
-describe('a new Parley', () => {
+describe.skipIf(onPglite)('a new Parley', () => {
   it('is not ready until migrated, then ready', async () => {
     expect((await app.request('/healthz')).status).toBe(200)
     const before = await app.request('/readyz')
