@@ -28,6 +28,7 @@ async function runDataCommand(command: DataCommand, config: Config, argv: string
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     log,
+    joinRunning: true,
   })
   try {
     await runMigrations(database.pool)

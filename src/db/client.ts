@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import * as schema from './schema.js'
 import { startEmbeddedPostgres } from './embedded.js'
 import { acquireDataDirLock } from './lockfile.js'
+import { findRunningEmbedded, publishEmbeddedAddress } from './embedded-address.js'
 import { join } from 'node:path'
 
 /** Drizzle over the connection pool; only src/db/ creates one. */
@@ -23,6 +24,8 @@ interface OpenOptions {
   dataDir: string
   log: Logger
   poolSize?: number
+  /** Join the embedded database of a server already running on DATA_DIR (CLI commands). */
+  joinRunning?: boolean
 }
 
 /** Connects to DATABASE_URL, or starts the embedded PGlite in DATA_DIR when there is none. */
@@ -30,13 +33,19 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl !== undefined) {
     return wrapPool(createPool(options.databaseUrl, options), false, () => Promise.resolve())
   }
+  const running = options.joinRunning ? findRunningEmbedded(options.dataDir) : undefined
+  if (running !== undefined) {
+    return wrapPool(createPool(running, options), true, () => Promise.resolve())
+  }
   const releaseLock = acquireDataDirLock(options.dataDir)
   try {
     const embedded = await startEmbeddedPostgres(join(options.dataDir, 'pgdata'))
     options.log.warn(
       'no DATABASE_URL: using the embedded PGlite database, for trials and single-user installs',
     )
+    const withdraw = publishEmbeddedAddress(options.dataDir, embedded.connectionString)
     return wrapPool(createPool(embedded.connectionString, options), true, async () => {
+      withdraw()
       await embedded.stop()
       releaseLock()
     })

@@ -147,16 +147,17 @@ describe('the parley command', () => {
 })
 
 describe('the embedded database', () => {
-  it('refuses a second process on the same data directory; the first keeps running', async () => {
+  it('refuses a second server on the same data directory, but lets commands join the first', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'parley-embedded-'))
     const embeddedEnv = cliEnv({ DATA_DIR: dataDir })
     const { child, port } = await startServe(embeddedEnv)
     try {
-      const second = await runCli(['migrate'], embeddedEnv)
-      expect(second.code).toBe(1)
-      expect(second.stderr).toMatch(
+      await expect(startServe(embeddedEnv)).rejects.toThrow(
         /Another Parley process \(pid \d+\) is using the data directory/,
       )
+      const created = await runCli(['workspace:create', '--name', 'Beside the server'], embeddedEnv)
+      expect(created.stderr).toBe('')
+      expect(JSON.parse(created.stdout)).toHaveProperty('id')
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200)
     } finally {
       expect(await stopProcess(child)).toBe(0)
