@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../http/env.js'
-import { publicRoute, requireRole } from '../http/roles.js'
+import { currentPrincipal, publicRoute, requireRole } from '../http/roles.js'
 import { formFields } from '../http/forms.js'
 import { clientIp } from '../http/client-info.js'
 import { clearSessionCookie, setSessionCookie } from '../http/session.js'
@@ -34,8 +34,7 @@ export const authConsole = new Hono<AppEnv>()
   })
   .get('/logout', requireRole('sales'), (c) => c.html(c.var.render('auth/logout')))
   .post('/logout', requireRole('sales'), async (c) => {
-    const principal = c.var.principal
-    if (principal) await endSession(c.var.deps, principal)
+    await endSession(c.var.deps, currentPrincipal(c))
     clearSessionCookie(c)
     return c.redirect('/login', 303)
   })

@@ -39,11 +39,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected)
 }
 
-// Verifying against this when the email is unknown keeps both failures equally slow.
-const DECOY_HASH = hashPassword(randomBytes(16).toString('hex'))
+// Verifying against this when the email is unknown keeps both failures equally slow. Made on
+// first use, so importing this module (every CLI command) costs no scrypt run.
+let decoyHash: Promise<string> | undefined
 
 /** Spends the same time as a real verification, for unknown accounts. */
 export async function verifyDecoy(password: string): Promise<false> {
-  await verifyPassword(password, await DECOY_HASH)
+  decoyHash ??= hashPassword(randomBytes(16).toString('hex'))
+  await verifyPassword(password, await decoyHash)
   return false
 }

@@ -55,7 +55,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   }
 }
 
-/** Opens a pool on a connection string without the embedded fallback (tests, CLI tools). */
+/** Opens a pool on a connection string without the embedded fallback (tests and tools). */
 export function connectDatabase(
   connectionString: string,
   options: { log: Logger; poolSize?: number },

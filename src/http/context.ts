@@ -1,7 +1,7 @@
 import { createMiddleware } from 'hono/factory'
 import type { AppDeps, AppEnv } from './env.js'
 import { withTenant } from '../db/tenant.js'
-import { AppError } from '../errors.js'
+import { currentPrincipal } from './roles.js'
 import { navFor } from '../console/nav.js'
 
 /** Puts the dependencies, the tenant runner and the renderer on every request's context. */
@@ -11,9 +11,7 @@ export function requestServices(deps: AppDeps) {
     c.set('principal', undefined)
     c.set('csrfToken', '')
     c.set('tenant', (work) => {
-      const principal = c.var.principal
-      if (!principal) throw new AppError('unauthorized')
-      return withTenant(deps.db, principal.workspaceId, work)
+      return withTenant(deps.db, currentPrincipal(c).workspaceId, work)
     })
     c.set('render', (template, data = {}, options = {}) => {
       const principal = c.var.principal

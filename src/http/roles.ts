@@ -1,8 +1,8 @@
 import { createMiddleware } from 'hono/factory'
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { AppError } from '../errors.js'
 import { ROLES, type Role } from '../db/schema.js'
-import type { AppEnv } from './env.js'
+import type { AppEnv, Principal } from './env.js'
 
 /** Marks the middleware that declares who may call a route; the route-table test looks for it. */
 export const ACCESS_DECLARATION = Symbol('parley.access')
@@ -32,6 +32,13 @@ export function requireRole(minimum: Role): Declared {
     }),
     `role:${minimum}`,
   )
+}
+
+/** The request's principal; behind requireRole() it is always there, elsewhere absence is 401. */
+export function currentPrincipal(c: Context<AppEnv>): Principal {
+  const principal = c.var.principal
+  if (!principal) throw new AppError('unauthorized')
+  return principal
 }
 
 /** Declares a route open to anyone (health checks, login, Meta's webhooks). */

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
-import { requireRole } from '../http/roles.js'
+import { currentPrincipal, requireRole } from '../http/roles.js'
 import { formFields, isHtmx } from '../http/forms.js'
 import { AppError, ERRORS } from '../errors.js'
 import { createUser } from './create-user.js'
@@ -16,8 +16,7 @@ async function renderUsers(
   flash: Flash = {},
   status: 200 | 409 | 422 | 403 = 200,
 ) {
-  const viewer = c.var.principal
-  if (!viewer) throw new AppError('unauthorized')
+  const viewer = currentPrincipal(c)
   const users = await c.var.tenant((tx) => loadUserDirectory(tx, c.var.deps.cipher, viewer))
   const data = { users, roles: assignableRoles(viewer), values: {}, ...flash }
   // htmx swaps just the users panel; a plain form post gets the whole page back.
@@ -44,8 +43,8 @@ export const usersConsole = new Hono<AppEnv>()
     const values = await formFields(c)
     const role = values.role ?? ''
     try {
-      const viewer = c.var.principal
-      if (!viewer || (isRole(role) && !assignableRoles(viewer).includes(role))) {
+      const viewer = currentPrincipal(c)
+      if (isRole(role) && !assignableRoles(viewer).includes(role)) {
         throw new AppError('forbidden', 'Only an owner can make an owner')
       }
       await c.var.tenant((tx) =>
@@ -67,8 +66,7 @@ export const usersConsole = new Hono<AppEnv>()
     const { role = '' } = await formFields(c)
     try {
       if (!isRole(role)) throw new AppError('validation_failed', 'Unknown role')
-      const actor = c.var.principal
-      if (!actor) throw new AppError('unauthorized')
+      const actor = currentPrincipal(c)
       await c.var.tenant((tx) =>
         changeUserRole(tx, actor, c.req.param('id'), role, c.var.deps.now()),
       )
@@ -80,8 +78,7 @@ export const usersConsole = new Hono<AppEnv>()
   .post('/users/:id/activation', requireRole('admin'), async (c) => {
     const { active } = await formFields(c)
     try {
-      const actor = c.var.principal
-      if (!actor) throw new AppError('unauthorized')
+      const actor = currentPrincipal(c)
       const makeActive = active === 'true'
       await c.var.tenant((tx) =>
         setUserActive(tx, actor, c.req.param('id'), makeActive, c.var.deps.now()),

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../http/env.js'
-import { requireRole } from '../http/roles.js'
+import { currentPrincipal, requireRole } from '../http/roles.js'
 import { AppError } from '../errors.js'
 import { findWorkspace } from './workspaces.repo.js'
 
@@ -9,8 +9,7 @@ export const workspaceApi = new Hono<AppEnv>().get(
   '/workspace',
   requireRole('sales'),
   async (c) => {
-    const principal = c.var.principal
-    if (!principal) throw new AppError('unauthorized')
+    const principal = currentPrincipal(c)
     const workspace = await c.var.tenant((tx) => findWorkspace(tx, principal.workspaceId))
     if (!workspace) throw new AppError('not_found')
     return c.json({
