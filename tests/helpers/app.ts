@@ -18,10 +18,13 @@ export class TestClock {
   }
 }
 
-/** The app on the project's test database, with a silent logger and its own keys and clock. */
-export function createTestApp(overrides: Partial<AppDeps> = {}) {
+/** The app on the project's test database (or `databaseUrl`), with a silent logger, own keys and clock. */
+export function createTestApp(
+  overrides: Partial<AppDeps> = {},
+  databaseUrl = inject('databaseUrl'),
+) {
   const log = pino({ level: 'silent' })
-  const database = connectDatabase(inject('databaseUrl'), { log, poolSize: 5 })
+  const database = connectDatabase(databaseUrl, { log, poolSize: 5 })
   const cipher = createFieldCipher([randomBytes(32)])
   const clock = new TestClock()
   const deps: AppDeps = {

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { seedWorkspace } from '../helpers/workspace.js'
+import { and, eq } from 'drizzle-orm'
+import { withSystem } from '../../src/db/tenant.js'
+import { apiKeys } from '../../src/db/schema.js'
 
 let t: TestApp
 let ws: Awaited<ReturnType<typeof seedWorkspace>>
@@ -58,6 +61,28 @@ describe('JSON API authentication and roles', () => {
       id: string
     }
     expect(workspace.id).toBe(other.workspaceId)
+  })
+
+  it('notes when a key was used, at most once a minute', async () => {
+    const lastUsed = async () => {
+      const [row] = await withSystem(t.deps.db, (tx) =>
+        tx
+          .select({ at: apiKeys.lastUsedAt })
+          .from(apiKeys)
+          .where(and(eq(apiKeys.workspaceId, other.workspaceId), eq(apiKeys.role, 'manager'))),
+      )
+      return row?.at?.getTime()
+    }
+    const call = () => t.app.request('/api/v1/workspace', { headers: bearer(other.keys.manager) })
+    await call()
+    const first = await lastUsed()
+    expect(first).toBe(t.clock.now().getTime())
+    t.clock.advance(30_000)
+    await call()
+    expect(await lastUsed()).toBe(first)
+    t.clock.advance(31_000)
+    await call()
+    expect(await lastUsed()).toBe(t.clock.now().getTime())
   })
 
   it('never lets a session cookie stand in for an API key', async () => {

@@ -118,6 +118,11 @@ describe('the parley command', () => {
     expect(await failure(args)).toBe('parley: A user with this email already exists')
   })
 
+  it('refuses a phone-number-id another workspace already uses', async () => {
+    const args = ['workspace:create', '--name', 'Copy', '--phone-number-id', '106540352242922']
+    expect(await failure(args)).toBe('parley: Another workspace already uses this phone-number-id')
+  })
+
   it('loads a demo workspace and prints one login per role', async () => {
     const demo = await json(['demo'])
     const logins = demo.logins as { role: string; email: string; password: string }[]

@@ -1,40 +1,23 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { randomBytes } from 'node:crypto'
-import { pino } from 'pino'
-import { createApp } from '../../src/app.js'
-import { connectDatabase, type Database } from '../../src/db/client.js'
-import { isMigrated, runMigrations } from '../../src/db/migrate.js'
-import { createFieldCipher } from '../../src/crypto/field-cipher.js'
-import { createRenderer } from '../../src/http/render.js'
-import { VIEWS_DIR } from '../../src/paths.js'
+import { runMigrations } from '../../src/db/migrate.js'
 import { ConsoleSession } from '../helpers/console-session.js'
 import { createFreshDatabase } from '../helpers/fresh-database.js'
+import { createTestApp, type TestApp } from '../helpers/app.js'
 
 // PGlite serves its one database whatever name a client asks for, so it cannot hand this file
 // the empty database a first run needs; on PGlite the file is skipped.
 const onPglite = inject('databaseKind') === 'pglite'
 let fresh: Awaited<ReturnType<typeof createFreshDatabase>>
-let database: Database
-let app: ReturnType<typeof createApp>
+let t: TestApp
 
 beforeAll(async () => {
   if (onPglite) return
   fresh = await createFreshDatabase()
-  database = connectDatabase(fresh.url, { log: pino({ level: 'silent' }) })
-  app = createApp({
-    db: database.db,
-    cipher: createFieldCipher([randomBytes(32)]),
-    log: pino({ level: 'silent' }),
-    sessionSecret: randomBytes(32).toString('hex'),
-    views: createRenderer(VIEWS_DIR),
-    trustProxy: false,
-    isReady: () => isMigrated(database.pool),
-    now: () => new Date(),
-  })
+  t = createTestApp({}, fresh.url)
 })
 afterAll(async () => {
   if (onPglite) return
-  await database.close()
+  await t.close()
   await fresh.drop()
 })
 
@@ -47,17 +30,17 @@ const owner = {
 
 describe.skipIf(onPglite)('a new Parley', () => {
   it('is not ready until migrated, then ready', async () => {
-    expect((await app.request('/healthz')).status).toBe(200)
-    const before = await app.request('/readyz')
+    expect((await t.app.request('/healthz')).status).toBe(200)
+    const before = await t.app.request('/readyz')
     expect(before.status).toBe(503)
     expect(((await before.json()) as { code: string }).code).toBe('not_ready')
-    await runMigrations(database.pool)
-    await runMigrations(database.pool)
-    expect(await (await app.request('/readyz')).json()).toEqual({ status: 'ready' })
+    await runMigrations(t.database.pool)
+    await runMigrations(t.database.pool)
+    expect(await (await t.app.request('/readyz')).json()).toEqual({ status: 'ready' })
   })
 
   it('sends the first visitor to setup, and login goes there too', async () => {
-    const visitor = new ConsoleSession(app)
+    const visitor = new ConsoleSession(t.app)
     expect((await visitor.get('/')).headers.get('location')).toBe('/setup')
     expect((await visitor.get('/login')).headers.get('location')).toBe('/setup')
     const page = await (await visitor.get('/setup')).text()
@@ -65,15 +48,7 @@ describe.skipIf(onPglite)('a new Parley', () => {
   })
 
   it('re-shows the form with the problem when the password is too short', async () => {
-    const visitor = new ConsoleSession(app)
-    await visitor.get('/setup')
-    const token =
-      /name="_csrf" value="([^"]+)"/.exec(await (await visitor.get('/setup')).text())?.[1] ?? ''
-    const response = await visitor.request('/setup', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ ...owner, password: 'short', _csrf: token }).toString(),
-    })
+    const response = await new ConsoleSession(t.app).post('/setup', { ...owner, password: 'short' })
     expect(response.status).toBe(422)
     const html = await response.text()
     expect(html).toContain('Password must be at least 10 characters')
@@ -81,20 +56,26 @@ describe.skipIf(onPglite)('a new Parley', () => {
   })
 
   it('creates the workspace and owner, logs them in, and then closes setup', async () => {
-    const visitor = new ConsoleSession(app)
-    const token =
-      /name="_csrf" value="([^"]+)"/.exec(await (await visitor.get('/setup')).text())?.[1] ?? ''
-    const response = await visitor.request('/setup', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ ...owner, _csrf: token }).toString(),
-    })
+    const visitor = new ConsoleSession(t.app)
+    const response = await visitor.post('/setup', owner)
     expect(response.headers.get('location')).toBe('/')
     const home = await (await visitor.get('/')).text()
     expect(home).toContain('<h1>Acme Leads</h1>')
     expect(home).toContain('role <strong>owner</strong>')
-    const later = new ConsoleSession(app)
+    const later = new ConsoleSession(t.app)
     expect((await later.get('/setup')).headers.get('location')).toBe('/login')
     expect((await later.login(owner.email, owner.password)).status).toBe(303)
+  })
+
+  it('refuses a second setup: no new workspace, the visitor is sent to login', async () => {
+    const late = new ConsoleSession(t.app)
+    await late.csrfToken()
+    const response = await late.post('/setup', {
+      ...owner,
+      workspaceName: 'Intruder',
+      email: 'eve@x.test',
+    })
+    expect(response.headers.get('location')).toBe('/login')
+    expect((await late.login('eve@x.test', owner.password)).status).toBe(401)
   })
 })

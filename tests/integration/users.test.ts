@@ -66,6 +66,21 @@ describe('users management', () => {
     expect(await response.text()).toContain('A user with this email already exists')
   })
 
+  it('refuses a WhatsApp number another user of the workspace has', async () => {
+    const admin = await as('admin')
+    const first = await admin.post(
+      '/users',
+      newUser(`p1.${ws.tag}@example.test`, 'sales', '+447700900123'),
+    )
+    expect(first.status).toBe(200)
+    const second = await admin.post(
+      '/users',
+      newUser(`p2.${ws.tag}@example.test`, 'sales', '+44 7700 900123'),
+    )
+    expect(second.status).toBe(422)
+    expect(await second.text()).toContain('Another user of this workspace has this phone number')
+  })
+
   it('lists every problem with a bad form at once', async () => {
     const admin = await as('admin')
     const response = await admin.post('/users', {
