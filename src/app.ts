@@ -16,12 +16,20 @@ import { healthRoutes } from './http/health.js'
 import { authConsole } from './auth/console.js'
 import { homeConsole } from './console/console.js'
 import { usersConsole } from './users/console.js'
+import { settingsConsole } from './workspaces/console.js'
 import { usersApi } from './users/api.js'
+import { contactsApi } from './contacts/api.js'
 import { workspaceApi } from './workspaces/api.js'
 import { PROJECT_ROOT } from './paths.js'
+import { webhookRoutes } from './webhooks/routes.js'
+import { createWebhookIngest } from './webhooks/ingest.js'
+import { createKick } from './jobs/kick.js'
 
 const API_BODY_LIMIT = 1024 * 1024
 const CONSOLE_BODY_LIMIT = 256 * 1024
+// Meta sends up to 3 MB per POST; a little headroom, and anything larger is refused unread.
+const WEBHOOK_BODY_LIMIT = 4 * 1024 * 1024
+const PROCESSING_KICK_MS = 200
 
 function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
   return bodyLimit({
@@ -62,14 +70,24 @@ export function createApp(deps: AppDeps) {
   )
   app.route('/', healthRoutes)
 
+  const kickProcessing = createKick(() => deps.jobs.enqueue('webhooks.process', {}), {
+    log: deps.log,
+    intervalMs: PROCESSING_KICK_MS,
+  })
+  const ingest = createWebhookIngest({ ...deps, onStored: kickProcessing })
+  app.use('/webhooks/*', limitBody(WEBHOOK_BODY_LIMIT))
+  app.route('/', webhookRoutes(ingest))
+
   app.use('/api/*', limitBody(API_BODY_LIMIT), apiKeyAuth)
   app.route('/api/v1', workspaceApi)
   app.route('/api/v1', usersApi)
+  app.route('/api/v1', contactsApi)
 
   app.use('*', ...consoleOnly(limitBody(CONSOLE_BODY_LIMIT), sessionLoader, csrfProtection))
   app.route('/', homeConsole)
   app.route('/', authConsole)
   app.route('/', usersConsole)
+  app.route('/', settingsConsole)
   return app
 }
 

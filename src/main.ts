@@ -24,7 +24,14 @@ export async function startServer(config: Config, log: Logger): Promise<void> {
   const now = () => new Date()
   const jobs = await startJobRunner({
     pool: database.pool,
-    deps: { db: database.db, cipher, log, now },
+    deps: {
+      db: database.db,
+      cipher,
+      log,
+      now,
+      graph: { baseUrl: config.metaGraphUrl, version: config.metaGraphVersion },
+      dataDir: config.dataDir,
+    },
     polling: database.embedded,
   })
   const app = createApp({
@@ -34,6 +41,8 @@ export async function startServer(config: Config, log: Logger): Promise<void> {
     sessionSecret: config.sessionSecret,
     views: createRenderer(VIEWS_DIR, { watch: config.nodeEnv === 'development' }),
     trustProxy: config.trustProxy,
+    whatsapp: config.whatsapp,
+    jobs,
     isReady: () => isMigrated(database.pool),
     now,
   })

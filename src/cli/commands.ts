@@ -1,5 +1,4 @@
-import type { Db } from '../db/client.js'
-import type { FieldCipher } from '../crypto/field-cipher.js'
+import type { JobDeps } from '../jobs/registry.js'
 import { withSystem, withTenant, isUuid } from '../db/tenant.js'
 import { AppError } from '../errors.js'
 import { createWorkspace } from '../workspaces/create-workspace.js'
@@ -10,11 +9,8 @@ import { createApiKey } from '../auth/api-keys.js'
 import { ROLES } from '../db/schema.js'
 import { readFlags } from './args.js'
 
-/** What a data command needs: the database and the field cipher. */
-export interface CommandDeps {
-  db: Db
-  cipher: FieldCipher
-}
+/** What a data command may use: the same services a background job gets. */
+export type CommandDeps = JobDeps
 
 async function requireWorkspace(deps: CommandDeps, id: string): Promise<string> {
   const found = isUuid(id)

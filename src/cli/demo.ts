@@ -4,8 +4,9 @@ import { createWorkspace } from '../workspaces/create-workspace.js'
 import { createUser } from '../users/create-user.js'
 import { ROLES } from '../db/schema.js'
 import type { CommandDeps } from './commands.js'
+import { loadDemoConversations } from './demo-conversations.js'
 
-/** `demo`: a new demo workspace with one user per role; prints their logins. */
+/** `demo`: a new demo workspace with one user per role and some conversations; prints the logins. */
 export async function loadDemo(deps: CommandDeps) {
   // A fresh tag per run: demos never collide with each other or with real users.
   const tag = randomBytes(3).toString('hex')
@@ -24,5 +25,8 @@ export async function loadDemo(deps: CommandDeps) {
     )
     logins.push(login)
   }
-  return { workspaceId, logins }
+  const contacts = await withTenant(deps.db, workspaceId, (tx) =>
+    loadDemoConversations(tx, { workspaceId, cipher: deps.cipher, now: deps.now() }),
+  )
+  return { workspaceId, logins, contacts }
 }

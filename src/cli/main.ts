@@ -8,6 +8,8 @@ import { AppError } from '../errors.js'
 import { startServer } from '../main.js'
 import { apikeyCreate, userCreate, workspaceCreate, type CommandDeps } from './commands.js'
 import { loadDemo } from './demo.js'
+import { webhooksReplay } from './webhooks.js'
+import { createJobQueue } from '../jobs/runner.js'
 
 type DataCommand = (deps: CommandDeps, argv: string[]) => Promise<unknown>
 
@@ -15,6 +17,7 @@ const DATA_COMMANDS: Record<string, DataCommand> = {
   'workspace:create': workspaceCreate,
   'user:create': userCreate,
   'apikey:create': apikeyCreate,
+  'webhooks:replay': webhooksReplay,
   demo: (deps) => loadDemo(deps),
   migrate: () => Promise.resolve({ migrated: true }),
 }
@@ -33,7 +36,18 @@ async function runDataCommand(command: DataCommand, config: Config, argv: string
   try {
     await runMigrations(database.pool)
     const cipher = createFieldCipher([...config.dataEncryptionKeys])
-    const result = await command({ db: database.db, cipher }, argv)
+    const result = await command(
+      {
+        db: database.db,
+        cipher,
+        log,
+        now: () => new Date(),
+        jobs: createJobQueue(database.pool),
+        graph: { baseUrl: config.metaGraphUrl, version: config.metaGraphVersion },
+        dataDir: config.dataDir,
+      },
+      argv,
+    )
     process.stdout.write(`${JSON.stringify(result)}\n`)
   } finally {
     await database.close()

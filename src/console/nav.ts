@@ -11,6 +11,7 @@ interface NavItem {
 const AREAS: readonly NavItem[] = [
   { href: '/', label: 'Home', minimum: 'sales' },
   { href: '/users', label: 'Users', minimum: 'admin' },
+  { href: '/settings', label: 'Settings', minimum: 'admin' },
 ]
 
 /** The navigation a role may see, with the current area marked. */

@@ -4,6 +4,7 @@ import type { Tx } from '../db/tenant.js'
 import type { Role } from '../db/schema.js'
 import type { FieldCipher } from '../crypto/field-cipher.js'
 import type { Renderer } from './render.js'
+import type { JobQueue } from '../jobs/runner.js'
 
 /** Who is making the request: a console user or an API key, always inside one workspace. */
 export interface Principal {
@@ -24,6 +25,10 @@ export interface AppDeps {
   readonly sessionSecret: string
   readonly views: Renderer
   readonly trustProxy: boolean
+  /** Meta app secret (webhook signatures) and verify token (handshake); absent = refused. */
+  readonly whatsapp: { readonly appSecret?: string; readonly verifyToken?: string }
+  /** Where requests hand work to background jobs. */
+  readonly jobs: JobQueue
   /** True when the database answers and is migrated. */
   isReady(): Promise<boolean>
   now(): Date

@@ -3,12 +3,22 @@ import type { Logger } from 'pino'
 import type { Db } from '../db/client.js'
 import type { FieldCipher } from '../crypto/field-cipher.js'
 import { purgeEndedSessions, purgeLoginThrottles } from '../auth/purge.js'
+import { processDueEvents } from '../webhooks/process.js'
+import { purgeProcessedEvents } from '../webhooks/purge.js'
+import { downloadMedia } from '../messages/download-media.js'
+import type { JobQueue } from './runner.js'
 
 /** What a job handler may use. */
 export interface JobDeps {
   readonly db: Db
   readonly cipher: FieldCipher
   readonly log: Logger
+  /** Lets a job hand follow-up work to other jobs. */
+  readonly jobs: JobQueue
+  /** Meta's Graph API base URL and version (media downloads, later sends). */
+  readonly graph: { readonly baseUrl: string; readonly version: string }
+  /** Where downloaded media is kept (DATA_DIR). */
+  readonly dataDir: string
   now(): Date
 }
 
@@ -26,6 +36,7 @@ function defineJob<S extends z.ZodType>(definition: JobDefinition<S>): JobDefini
 }
 
 const HOUR = 60 * 60 * 1000
+const WEBHOOK_SWEEP_MS = 10_000
 
 /** Every background job Parley runs. Handlers must be safe to run twice. */
 export const JOBS = {
@@ -40,6 +51,24 @@ export const JOBS = {
     payload: z.object({}),
     everyMs: HOUR,
     run: (deps) => purgeLoginThrottles(deps.db, deps.now()),
+  }),
+  // Kicked after every ingest commit; the schedule is the safety net (crashes, retries, replays).
+  'webhooks.process': defineJob({
+    version: 1,
+    payload: z.object({}),
+    everyMs: WEBHOOK_SWEEP_MS,
+    run: (deps) => processDueEvents(deps),
+  }),
+  'webhooks.purge-processed': defineJob({
+    version: 1,
+    payload: z.object({}),
+    everyMs: HOUR,
+    run: (deps) => purgeProcessedEvents(deps.db, deps.now()),
+  }),
+  'whatsapp.download-media': defineJob({
+    version: 1,
+    payload: z.object({ workspaceId: z.uuid(), messageId: z.uuid() }),
+    run: (deps, payload) => downloadMedia(deps, payload),
   }),
 } as const
 

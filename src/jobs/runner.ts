@@ -1,7 +1,14 @@
 import { Agenda, type Job } from 'agenda'
 import { PostgresBackend } from '@agendajs/postgres-backend'
 import type pg from 'pg'
-import { JOBS, type JobDeps, type JobName, type JobPayload } from './registry.js'
+import type { z } from 'zod'
+import {
+  JOBS,
+  type JobDefinition,
+  type JobDeps,
+  type JobName,
+  type JobPayload,
+} from './registry.js'
 
 /** Enqueues registered jobs and, when started, runs them; the only wrapper around agenda. */
 export interface JobRunner {
@@ -10,6 +17,9 @@ export interface JobRunner {
   drain(timeoutMs: number): Promise<void>
 }
 
+/** The part of the runner request handlers and jobs use: adding work. */
+export type JobQueue = Pick<JobRunner, 'enqueue'>
+
 interface StoredJob {
   version: number
   payload: unknown
@@ -17,7 +27,7 @@ interface StoredJob {
 
 interface RunnerOptions {
   pool: pg.Pool
-  deps: JobDeps
+  deps: Omit<JobDeps, 'jobs'>
   /** Embedded PGlite delivers NOTIFY to its sender, so it polls instead of listening. */
   polling: boolean
 }
@@ -31,7 +41,28 @@ export async function startJobRunner({ pool, deps, polling }: RunnerOptions): Pr
     processEvery: polling ? 1000 : 5000,
     name: `parley-${process.pid}`,
   })
+  const runner: JobRunner = {
+    async enqueue(name, payload) {
+      await agenda.now(name, storedJob(name, payload))
+    },
+    async drain(timeoutMs) {
+      await agenda.drain({ timeout: timeoutMs, closeConnection: false })
+    },
+  }
+  defineJobs(agenda, { ...deps, jobs: runner })
+  await agenda.start()
   for (const [name, definition] of Object.entries(JOBS)) {
+    if (definition.everyMs !== undefined) {
+      await agenda.every(definition.everyMs, name, { version: definition.version, payload: {} })
+    }
+  }
+  return runner
+}
+
+function defineJobs(agenda: Agenda, deps: JobDeps) {
+  for (const [name, registered] of Object.entries(JOBS)) {
+    // Each entry's payload schema matches its own handler; the union of all entries does not.
+    const definition = registered as JobDefinition<z.ZodType>
     agenda.define(name, async (job: Job<StoredJob>) => {
       const { version, payload } = job.attrs.data
       if (version !== definition.version) {
@@ -42,22 +73,25 @@ export async function startJobRunner({ pool, deps, polling }: RunnerOptions): Pr
       await definition.run(deps, definition.payload.parse(payload))
     })
   }
-  await agenda.start()
-  for (const [name, definition] of Object.entries(JOBS)) {
-    if (definition.everyMs !== undefined) {
-      await agenda.every(definition.everyMs, name, { version: definition.version, payload: {} })
-    }
-  }
+}
+
+/**
+ * A queue that only adds jobs (CLI commands): no worker starts in this process, so a running
+ * server picks the jobs up on its next poll.
+ */
+export function createJobQueue(pool: pg.Pool): JobQueue {
+  let agenda: Agenda | undefined
   return {
     async enqueue(name, payload) {
-      const stored: StoredJob = {
-        version: JOBS[name].version,
-        payload: JOBS[name].payload.parse(payload),
-      }
-      await agenda.now(name, stored)
-    },
-    async drain(timeoutMs) {
-      await agenda.drain({ timeout: timeoutMs, closeConnection: false })
+      // Created on first use: most commands never enqueue anything.
+      agenda ??= new Agenda({
+        backend: new PostgresBackend({ pool, ensureSchema: false, disableNotifications: true }),
+      })
+      await agenda.now(name, storedJob(name, payload))
     },
   }
+}
+
+function storedJob<N extends JobName>(name: N, payload: JobPayload<N>): StoredJob {
+  return { version: JOBS[name].version, payload: JOBS[name].payload.parse(payload) }
 }

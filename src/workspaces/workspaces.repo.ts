@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
 import { workspaces } from '../db/schema.js'
 
@@ -16,4 +16,16 @@ export async function insertWorkspace(
 export async function findWorkspace(tx: Tx, id: string) {
   const [row] = await tx.select().from(workspaces).where(eq(workspaces.id, id))
   return row
+}
+
+/** Merges `patch` into the workspace's settings (other keys are kept). */
+export async function mergeWorkspaceSettings(
+  tx: Tx,
+  id: string,
+  patch: Record<string, unknown>,
+): Promise<void> {
+  await tx
+    .update(workspaces)
+    .set({ settings: sql`${workspaces.settings} || ${JSON.stringify(patch)}::jsonb` })
+    .where(eq(workspaces.id, id))
 }

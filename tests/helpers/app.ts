@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { inject } from 'vitest'
 import { pino } from 'pino'
 import { createApp } from '../../src/app.js'
@@ -8,13 +11,34 @@ import { createFieldCipher } from '../../src/crypto/field-cipher.js'
 import { createRenderer } from '../../src/http/render.js'
 import { VIEWS_DIR } from '../../src/paths.js'
 import type { AppDeps } from '../../src/http/env.js'
+import type { JobQueue } from '../../src/jobs/runner.js'
+import type { JobDeps, JobName } from '../../src/jobs/registry.js'
 
-/** A controllable clock for expiry and throttling tests. */
+/** The Meta app secret and verify token every test app is configured with. */
+export const TEST_WHATSAPP = { appSecret: 'test-app-secret', verifyToken: 'test-verify-token' }
+
+/** Records enqueued jobs instead of running them; tests call the job functions themselves. */
+export class RecordingQueue implements JobQueue {
+  readonly enqueued: { name: JobName; payload: unknown }[] = []
+  enqueue = (name: JobName, payload: unknown) => {
+    this.enqueued.push({ name, payload })
+    return Promise.resolve()
+  }
+  /** Payloads enqueued for one job. */
+  payloadsOf(name: JobName): unknown[] {
+    return this.enqueued.filter((job) => job.name === name).map((job) => job.payload)
+  }
+}
+
+/**
+ * A controllable clock for expiry, throttling and retry tests: real time plus whatever the test
+ * advanced it by, so rows stamped by the database's now() stay comparable with it.
+ */
 export class TestClock {
-  private current = new Date()
-  now = () => new Date(this.current)
+  private offsetMs = 0
+  now = () => new Date(Date.now() + this.offsetMs)
   advance(ms: number) {
-    this.current = new Date(this.current.getTime() + ms)
+    this.offsetMs += ms
   }
 }
 
@@ -27,6 +51,7 @@ export function createTestApp(
   const database = connectDatabase(databaseUrl, { log, poolSize: 5 })
   const cipher = createFieldCipher([randomBytes(32)])
   const clock = new TestClock()
+  const jobs = new RecordingQueue()
   const deps: AppDeps = {
     db: database.db,
     cipher,
@@ -34,11 +59,31 @@ export function createTestApp(
     sessionSecret: randomBytes(32).toString('base64url'),
     views: createRenderer(VIEWS_DIR),
     trustProxy: true,
+    whatsapp: TEST_WHATSAPP,
+    jobs,
     isReady: () => isMigrated(database.pool),
     now: clock.now,
     ...overrides,
   }
-  return { app: createApp(deps), deps, clock, database, close: () => database.close() }
+  const jobDeps: JobDeps = {
+    db: database.db,
+    cipher,
+    log,
+    now: clock.now,
+    jobs,
+    // Nothing listens here: a test that needs Meta starts a fake and overrides this.
+    graph: { baseUrl: 'http://127.0.0.1:9', version: 'v26.0' },
+    dataDir: mkdtempSync(join(tmpdir(), 'parley-test-')),
+  }
+  return {
+    app: createApp(deps),
+    deps,
+    jobDeps,
+    jobs,
+    clock,
+    database,
+    close: () => database.close(),
+  }
 }
 
 /** The test app and what it was built from. */

@@ -96,7 +96,15 @@ describe('the parley command', () => {
     [['workspace:create', '--name', 'x', '--colour', 'red'], "parley: Unknown option '--colour'"],
     [
       ['frobnicate'],
-      'parley: unknown command "frobnicate". usage: parley <serve|workspace:create|user:create|apikey:create|demo|migrate> [flags]',
+      'parley: unknown command "frobnicate". usage: parley <serve|workspace:create|user:create|apikey:create|webhooks:replay|demo|migrate> [flags]',
+    ],
+    [
+      ['webhooks:replay', '--since', 'last tuesday'],
+      'parley: --since must be an ISO date or time, not "last tuesday"',
+    ],
+    [
+      ['webhooks:replay', '--failed', 'yes'],
+      "parley: Unexpected argument 'yes'. This command does not take positional arguments",
     ],
   ])('refuses %j with one line', async (args, message) => {
     const line = await failure(args)
@@ -127,6 +135,13 @@ describe('the parley command', () => {
     const demo = await json(['demo'])
     const logins = demo.logins as { role: string; email: string; password: string }[]
     expect(logins.map((l) => l.role)).toEqual(['owner', 'admin', 'manager', 'sales'])
+    expect(demo.contacts).toBeGreaterThan(0)
+  })
+
+  it('replays stored webhook events and reports what it did', async () => {
+    const report = await json(['webhooks:replay', '--failed', '--since', '2026-01-01'])
+    expect(typeof report.requeued).toBe('number')
+    expect(typeof report.processed).toBe('number')
   })
 
   it('refuses to start with invalid settings, listing every problem', async () => {

@@ -53,7 +53,7 @@ describe('the job runner on PostgreSQL', () => {
     )
     runner = await startJobRunner({
       pool: t.database.pool,
-      deps: { db: t.deps.db, cipher: t.deps.cipher, log: t.deps.log, now: () => new Date() },
+      deps: { ...t.jobDeps, now: () => new Date() },
       polling: false,
     })
     const gone = await waitFor(async () => {
@@ -95,7 +95,7 @@ describe('the job runner on PostgreSQL', () => {
   it('keeps a single schedule per recurring job when a second runner starts', async () => {
     const second = await startJobRunner({
       pool: t.database.pool,
-      deps: { db: t.deps.db, cipher: t.deps.cipher, log: t.deps.log, now: () => new Date() },
+      deps: { ...t.jobDeps, now: () => new Date() },
       polling: true,
     })
     await second.drain(5_000)

@@ -1,0 +1,101 @@
+import { and, eq, inArray, sql } from 'drizzle-orm'
+import type { Tx } from '../db/tenant.js'
+import { contactTouches, contacts, type Touch } from '../db/schema.js'
+
+/** The identity columns of a contact. */
+export type ContactIdentityRow = Pick<typeof contacts.$inferSelect, 'id' | 'bsuid' | 'phoneIndex'>
+
+const identityColumns = { id: contacts.id, bsuid: contacts.bsuid, phoneIndex: contacts.phoneIndex }
+
+/** The contact with this business-scoped user id, if any. */
+export async function findContactByBsuid(tx: Tx, bsuid: string) {
+  const [row] = await tx.select(identityColumns).from(contacts).where(eq(contacts.bsuid, bsuid))
+  return row
+}
+
+/** The contact whose phone has one of these blind indexes (one per key during a rotation). */
+export async function findContactByPhoneIndexes(tx: Tx, indexes: string[]) {
+  if (indexes.length === 0) return undefined
+  const [row] = await tx
+    .select(identityColumns)
+    .from(contacts)
+    .where(inArray(contacts.phoneIndex, indexes))
+  return row
+}
+
+/** Inserts a contact; returns undefined when a concurrent insert took the same bsuid or phone. */
+export async function insertContact(tx: Tx, row: typeof contacts.$inferInsert) {
+  const [created] = await tx
+    .insert(contacts)
+    .values(row)
+    .onConflictDoNothing()
+    .returning({ id: contacts.id })
+  return created?.id
+}
+
+/** Updates identity and profile fields of a contact (only the fields given). */
+export async function updateContact(
+  tx: Tx,
+  id: string,
+  fields: Partial<typeof contacts.$inferInsert>,
+): Promise<void> {
+  await tx
+    .update(contacts)
+    .set({ ...fields, updatedAt: sql`now()` })
+    .where(eq(contacts.id, id))
+}
+
+/**
+ * Moves everything of contact `fromId` to `intoId` and deletes `fromId`: the two records were
+ * one person seen once by BSUID and once by phone. Keeps the earliest first touch.
+ */
+export async function mergeContactInto(tx: Tx, fromId: string, intoId: string): Promise<void> {
+  await tx.execute(sql`
+    delete from message_reactions r using message_reactions keep
+    where r.contact_id = ${fromId} and keep.contact_id = ${intoId}
+      and keep.target_wamid = r.target_wamid and keep.workspace_id = r.workspace_id`)
+  await tx.execute(sql`
+    delete from preference_updates p using preference_updates keep
+    where p.contact_id = ${fromId} and keep.contact_id = ${intoId} and keep.category = p.category
+      and keep.value = p.value and keep.occurred_at = p.occurred_at`)
+  for (const table of ['messages', 'contact_touches', 'message_reactions', 'preference_updates']) {
+    await tx.execute(
+      sql`update ${sql.identifier(table)} set contact_id = ${intoId} where contact_id = ${fromId}`,
+    )
+  }
+  await tx.execute(sql`
+    update contacts c set
+      first_touch = case when f.first_touch_at < c.first_touch_at or c.first_touch is null
+        then f.first_touch else c.first_touch end,
+      first_touch_at = least(c.first_touch_at, f.first_touch_at),
+      last_inbound_at = greatest(c.last_inbound_at, f.last_inbound_at),
+      created_at = least(c.created_at, f.created_at)
+    from contacts f where c.id = ${intoId} and f.id = ${fromId}`)
+  await tx.delete(contacts).where(eq(contacts.id, fromId))
+}
+
+/** Moves the contact's last inbound time forward (never back: events arrive out of order). */
+export async function touchLastInbound(tx: Tx, id: string, at: Date): Promise<void> {
+  await tx
+    .update(contacts)
+    .set({ lastInboundAt: sql`greatest(${contacts.lastInboundAt}, ${at})` })
+    .where(eq(contacts.id, id))
+}
+
+/** Sets the first-touch source unless an earlier one is already recorded. */
+export async function offerFirstTouch(tx: Tx, id: string, touch: Touch, at: Date): Promise<void> {
+  await tx
+    .update(contacts)
+    .set({ firstTouch: touch, firstTouchAt: at })
+    .where(
+      and(
+        eq(contacts.id, id),
+        sql`(${contacts.firstTouchAt} is null or ${contacts.firstTouchAt} > ${at})`,
+      ),
+    )
+}
+
+/** Records a referral the contact arrived with, once per message. */
+export async function insertTouch(tx: Tx, row: typeof contactTouches.$inferInsert): Promise<void> {
+  await tx.insert(contactTouches).values(row).onConflictDoNothing()
+}

@@ -1,0 +1,96 @@
+import type { Tx } from '../db/tenant.js'
+import type { FieldCipher } from '../crypto/field-cipher.js'
+import { toE164 } from './phone.js'
+import {
+  findContactByBsuid,
+  findContactByPhoneIndexes,
+  insertContact,
+  mergeContactInto,
+  updateContact,
+  type ContactIdentityRow,
+} from './contacts.repo.js'
+
+/** What an event says about who the contact is. Either id may be missing (2026: usernames). */
+export interface ContactIdentity {
+  bsuid?: string | undefined
+  parentBsuid?: string | undefined
+  phone?: string | undefined
+  profileName?: string | undefined
+  username?: string | undefined
+  countryCode?: string | undefined
+}
+
+/** The workspace the transaction is bound to, and the cipher for phone numbers. */
+export interface ContactScope {
+  readonly workspaceId: string
+  readonly cipher: FieldCipher
+}
+
+function profileFields(identity: ContactIdentity) {
+  return {
+    ...(identity.profileName && { profileName: identity.profileName }),
+    ...(identity.username && { username: identity.username }),
+    ...(identity.countryCode && { countryCode: identity.countryCode }),
+    ...(identity.parentBsuid && { parentBsuid: identity.parentBsuid }),
+  }
+}
+
+/**
+ * Finds or creates the one contact for this identity. A contact is keyed by BSUID and/or phone;
+ * when an event carries both and they point at two records, the phone record is merged into
+ * the BSUID record, so a person is never two contacts. Returns undefined with no id at all.
+ */
+export async function resolveContact(
+  tx: Tx,
+  scope: ContactScope,
+  identity: ContactIdentity,
+): Promise<string | undefined> {
+  const { cipher } = scope
+  const phone = toE164(identity.phone)
+  const bsuid = identity.bsuid || undefined
+  if (phone === undefined && bsuid === undefined) return undefined
+  const byBsuid = bsuid ? await findContactByBsuid(tx, bsuid) : undefined
+  const byPhone = phone
+    ? await findContactByPhoneIndexes(tx, cipher.blindIndexes(phone))
+    : undefined
+  if (byBsuid && byPhone && byBsuid.id !== byPhone.id) {
+    await mergeContactInto(tx, byPhone.id, byBsuid.id)
+    byBsuid.phoneIndex = null
+  }
+  const existing = byBsuid ?? byPhone
+  if (existing === undefined) return createContact(tx, scope, { ...identity, phone, bsuid })
+  await updateContact(tx, existing.id, {
+    ...profileFields(identity),
+    ...missingIds(existing, { bsuid, phone }, cipher),
+  })
+  return existing.id
+}
+
+function missingIds(
+  existing: ContactIdentityRow,
+  ids: { bsuid: string | undefined; phone: string | undefined },
+  cipher: FieldCipher,
+) {
+  return {
+    ...(existing.bsuid === null && ids.bsuid && { bsuid: ids.bsuid }),
+    ...(existing.phoneIndex === null &&
+      ids.phone && {
+        phoneEnc: cipher.encrypt(ids.phone),
+        phoneIndex: cipher.blindIndex(ids.phone),
+      }),
+  }
+}
+
+async function createContact(tx: Tx, scope: ContactScope, identity: ContactIdentity) {
+  const { phone, bsuid } = identity
+  const { cipher } = scope
+  const id = await insertContact(tx, {
+    workspaceId: scope.workspaceId,
+    bsuid: bsuid ?? null,
+    phoneEnc: phone ? cipher.encrypt(phone) : null,
+    phoneIndex: phone ? cipher.blindIndex(phone) : null,
+    ...profileFields(identity),
+  })
+  // A concurrent event created the same person first: its record is the one.
+  return id ?? resolveContact(tx, scope, identity)
+}

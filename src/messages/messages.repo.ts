@@ -1,0 +1,105 @@
+import { and, eq, sql } from 'drizzle-orm'
+import type { Tx } from '../db/tenant.js'
+import {
+  messageReactions,
+  messageStatuses,
+  messages,
+  platformErrors,
+  preferenceUpdates,
+} from '../db/schema.js'
+
+/** Inserts a message unless one with the same wamid exists; returns the new id or undefined. */
+export async function insertMessage(
+  tx: Tx,
+  row: typeof messages.$inferInsert,
+): Promise<string | undefined> {
+  const [created] = await tx
+    .insert(messages)
+    .values(row)
+    .onConflictDoNothing({ target: [messages.workspaceId, messages.wamid] })
+    .returning({ id: messages.id })
+  return created?.id
+}
+
+/** Records one reported status; false when this (wamid, status) was already recorded. */
+export async function insertStatus(
+  tx: Tx,
+  row: typeof messageStatuses.$inferInsert,
+): Promise<boolean> {
+  const inserted = await tx
+    .insert(messageStatuses)
+    .values(row)
+    .onConflictDoNothing()
+    .returning({ id: messageStatuses.id })
+  return inserted.length === 1
+}
+
+/** The message with this wamid, locked until the transaction ends (statuses race each other). */
+export async function lockMessageByWamid(tx: Tx, wamid: string) {
+  const [row] = await tx
+    .select({ id: messages.id, status: messages.status })
+    .from(messages)
+    .where(eq(messages.wamid, wamid))
+    .for('update')
+  return row
+}
+
+/** Moves a message to a new delivery state. */
+export async function updateMessageStatus(
+  tx: Tx,
+  id: string,
+  change: Pick<typeof messages.$inferInsert, 'status' | 'statusAt' | 'failure'>,
+): Promise<void> {
+  await tx.update(messages).set(change).where(eq(messages.id, id))
+}
+
+/** Keeps a contact's latest reaction to a message; an older one arriving late changes nothing. */
+export async function upsertReaction(
+  tx: Tx,
+  row: typeof messageReactions.$inferInsert,
+): Promise<void> {
+  await tx
+    .insert(messageReactions)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [
+        messageReactions.workspaceId,
+        messageReactions.targetWamid,
+        messageReactions.contactId,
+      ],
+      set: {
+        reactionWamid: sql`excluded.reaction_wamid`,
+        emojiEnc: sql`excluded.emoji_enc`,
+        reactedAt: sql`excluded.reacted_at`,
+      },
+      setWhere: sql`excluded.reacted_at >= ${messageReactions.reactedAt}`,
+    })
+}
+
+/** Records a marketing stop/resume request once. */
+export async function insertPreferenceUpdate(
+  tx: Tx,
+  row: typeof preferenceUpdates.$inferInsert,
+): Promise<void> {
+  await tx.insert(preferenceUpdates).values(row).onConflictDoNothing()
+}
+
+/** Records an account-level error once per place in its webhook event. */
+export async function insertPlatformError(
+  tx: Tx,
+  row: typeof platformErrors.$inferInsert,
+): Promise<void> {
+  await tx.insert(platformErrors).values(row).onConflictDoNothing()
+}
+
+/** Sets where a message's media was stored, or why it was not. */
+export async function updateMedia(
+  tx: Tx,
+  id: string,
+  change: Pick<typeof messages.$inferInsert, 'mediaState' | 'mediaPath' | 'mediaBytes'>,
+): Promise<void> {
+  await tx
+    .update(messages)
+    .set(change)
+    .where(and(eq(messages.id, id)))
+}

@@ -1,0 +1,58 @@
+import type { Tx } from '../db/tenant.js'
+import type { MessageStatus } from '../whatsapp/cloud-api.js'
+import { failureOf, parseMetaTime } from './inbound-rules.js'
+import { nextDeliveryState } from './status-rules.js'
+import {
+  insertMessage,
+  insertStatus,
+  lockMessageByWamid,
+  updateMessageStatus,
+} from './messages.repo.js'
+
+/**
+ * Records a status once per (wamid, status) and moves the message forward only. A status can
+ * arrive before Parley stored the send (or for a message sent elsewhere): the outbound message
+ * is then created from the status, and the sender's later upsert fills in the rest.
+ */
+export async function recordStatus(
+  tx: Tx,
+  scope: { workspaceId: string; receivedAt: Date },
+  status: MessageStatus,
+  contactId: string | undefined,
+): Promise<void> {
+  const occurredAt = parseMetaTime(status.timestamp, scope.receivedAt)
+  const failure = failureOf(status.errors) ?? null
+  const isNew = await insertStatus(tx, {
+    workspaceId: scope.workspaceId,
+    wamid: status.id,
+    status: status.status,
+    occurredAt,
+    failure,
+    pricing: status.pricing ?? null,
+    callbackData: status.biz_opaque_callback_data ?? null,
+  })
+  if (!isNew) return
+  const message = await lockMessageByWamid(tx, status.id)
+  if (message === undefined) {
+    const state = nextDeliveryState('accepted', status.status) ?? 'accepted'
+    await insertMessage(tx, {
+      workspaceId: scope.workspaceId,
+      contactId: contactId ?? null,
+      direction: 'outbound',
+      wamid: status.id,
+      type: 'unknown',
+      sentAt: occurredAt,
+      status: state,
+      statusAt: occurredAt,
+      failure: state === 'failed' ? failure : null,
+    })
+    return
+  }
+  const next = nextDeliveryState(message.status, status.status)
+  if (next === undefined) return
+  await updateMessageStatus(tx, message.id, {
+    status: next,
+    statusAt: occurredAt,
+    ...(next === 'failed' && { failure }),
+  })
+}

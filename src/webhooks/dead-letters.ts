@@ -1,0 +1,27 @@
+import type { Db } from '../db/client.js'
+import { withSystem } from '../db/tenant.js'
+import type { JobQueue } from '../jobs/runner.js'
+import { listFailedEvents, requeueEvents } from './webhooks.repo.js'
+
+const SHOWN = 50
+
+/**
+ * Webhook events of one workspace that failed for good. Raw events are not tenant rows (one POST
+ * can address several numbers), so this reads them as the owner, filtered to the workspace.
+ */
+export function listDeadLetters(db: Db, workspaceId: string) {
+  return withSystem(db, (tx) => listFailedEvents(tx, workspaceId, SHOWN))
+}
+
+/** Puts a workspace's failed events back in the queue and wakes the processing job. */
+export async function replayDeadLetters(
+  deps: { db: Db; jobs: JobQueue },
+  workspaceId: string,
+  now: Date,
+): Promise<number> {
+  const requeued = await withSystem(deps.db, (tx) =>
+    requeueEvents(tx, { onlyFailed: true, workspaceId, now }),
+  )
+  if (requeued > 0) await deps.jobs.enqueue('webhooks.process', {})
+  return requeued
+}

@@ -1,0 +1,63 @@
+import { changesOf } from './envelope.js'
+
+/**
+ * What survives of a message in privacy mode: identifiers, times, types, reply context and ad
+ * attribution. Bodies, captions, file names, titles, locations, shared contacts, reaction emoji
+ * and anything Parley does not recognise are removed before anything is written.
+ */
+const KEPT_MESSAGE_FIELDS = new Set([
+  'id',
+  'from',
+  'from_user_id',
+  'from_parent_user_id',
+  'timestamp',
+  'type',
+  'context',
+  'referral',
+  'errors',
+])
+const KEPT_CONTENT_FIELDS: Record<string, readonly string[]> = {
+  image: ['id', 'mime_type', 'sha256'],
+  video: ['id', 'mime_type', 'sha256'],
+  audio: ['id', 'mime_type', 'sha256', 'voice'],
+  document: ['id', 'mime_type', 'sha256'],
+  sticker: ['id', 'mime_type', 'sha256', 'animated'],
+  reaction: ['message_id'],
+  button: ['payload'],
+  interactive: ['type'],
+  system: ['type', 'wa_id'],
+  unsupported: ['type'],
+  order: ['catalog_id'],
+}
+
+function pick(source: unknown, keys: readonly string[]): Record<string, unknown> {
+  if (typeof source !== 'object' || source === null) return {}
+  const record = source as Record<string, unknown>
+  return Object.fromEntries(keys.filter((key) => key in record).map((key) => [key, record[key]]))
+}
+
+function redactMessage(message: Record<string, unknown>): Record<string, unknown> {
+  const kept = pick(message, [...KEPT_MESSAGE_FIELDS])
+  const type = typeof message.type === 'string' ? message.type : ''
+  const contentFields = KEPT_CONTENT_FIELDS[type]
+  if (contentFields !== undefined && type in message)
+    kept[type] = pick(message[type], contentFields)
+  return kept
+}
+
+/**
+ * A copy of the envelope with message content removed from changes addressed to `phoneNumberIds`
+ * (workspaces that do not store message content). Other changes are left as they are.
+ */
+export function redactContent(payload: unknown, phoneNumberIds: ReadonlySet<string>): unknown {
+  const copy = structuredClone(payload)
+  for (const { value } of changesOf(copy)) {
+    const phoneNumberId = value.metadata?.phone_number_id
+    if (phoneNumberId === undefined || !phoneNumberIds.has(phoneNumberId)) continue
+    if (Array.isArray(value.messages)) {
+      const redacted = value.messages.map((m) => redactMessage(m as Record<string, unknown>))
+      ;(value as Record<string, unknown>).messages = redacted
+    }
+  }
+  return copy
+}

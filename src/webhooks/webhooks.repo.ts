@@ -1,0 +1,166 @@
+import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm'
+import type { Tx } from '../db/tenant.js'
+import { webhookEvents, workspaces, type WebhookEventState } from '../db/schema.js'
+
+/** Where a business number's events go, and whether that workspace keeps message content. */
+export interface WorkspaceRoute {
+  readonly workspaceId: string
+  readonly storeMessageContent: boolean
+}
+
+/** Workspaces owning these numbers (system transaction: no workspace is known yet). */
+export async function findRoutes(
+  tx: Tx,
+  phoneNumberIds: readonly string[],
+): Promise<Map<string, WorkspaceRoute>> {
+  if (phoneNumberIds.length === 0) return new Map()
+  const rows = await tx
+    .select({
+      id: workspaces.id,
+      phoneNumberId: workspaces.phoneNumberId,
+      storeContent: sql<boolean>`coalesce((${workspaces.settings}->>'storeMessageContent')::boolean, true)`,
+    })
+    .from(workspaces)
+    .where(inArray(workspaces.phoneNumberId, [...phoneNumberIds]))
+  return new Map(
+    rows.map((r) => [
+      r.phoneNumberId ?? '',
+      { workspaceId: r.id, storeMessageContent: r.storeContent },
+    ]),
+  )
+}
+
+/** A raw event ready to store. */
+export interface NewWebhookEvent {
+  bodySha256: string
+  bodyEnc: string
+  contentRedacted: boolean
+  workspaceIds: string[]
+  unknownPhoneNumberIds: string[]
+}
+
+/** Stores many events in one statement; a body already stored (a redelivery) is skipped. */
+export async function insertEvents(tx: Tx, events: readonly NewWebhookEvent[]): Promise<void> {
+  const rows = events.map((e) => ({
+    body_sha256: e.bodySha256,
+    body_enc: e.bodyEnc,
+    content_redacted: e.contentRedacted,
+    workspace_ids: e.workspaceIds,
+    unknown_phone_number_ids: e.unknownPhoneNumberIds,
+  }))
+  await tx.execute(sql`
+    insert into webhook_events
+      (body_sha256, body_enc, content_redacted, workspace_ids, unknown_phone_number_ids)
+    select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
+      body_sha256 text, body_enc text, content_redacted boolean,
+      workspace_ids uuid[], unknown_phone_number_ids text[])
+    on conflict (body_sha256) do nothing`)
+}
+
+/** A claimed event, leased to one worker until `leaseUntil`. */
+export interface ClaimedEvent {
+  id: number
+  bodyEnc: string
+  attempts: number
+  receivedAt: Date
+}
+
+/** Leases up to `limit` due events to this worker; others skip them (SKIP LOCKED). */
+export async function claimDueEvents(
+  tx: Tx,
+  options: { now: Date; leaseUntil: Date; limit: number },
+): Promise<ClaimedEvent[]> {
+  const result = await tx.execute<{
+    id: string
+    body_enc: string
+    attempts: number
+    received_at: string
+  }>(sql`
+    update webhook_events set attempts = attempts + 1, next_attempt_at = ${options.leaseUntil}
+    where id in (
+      select id from webhook_events
+      where state = 'pending' and next_attempt_at <= ${options.now}
+      order by id limit ${options.limit}
+      for update skip locked)
+    returning id, body_enc, attempts, received_at`)
+  return result.rows.map((r) => ({
+    id: Number(r.id),
+    bodyEnc: r.body_enc,
+    attempts: r.attempts,
+    receivedAt: new Date(r.received_at),
+  }))
+}
+
+/** Records the outcome of one processing attempt. */
+export async function recordOutcome(
+  tx: Tx,
+  id: number,
+  outcome: {
+    state: WebhookEventState
+    now: Date
+    retryAt?: Date
+    error?: string
+    routing?: { workspaceIds: string[]; unknownPhoneNumberIds: string[] }
+  },
+): Promise<void> {
+  await tx
+    .update(webhookEvents)
+    .set({
+      state: outcome.state,
+      processedAt: outcome.state === 'processed' ? outcome.now : null,
+      nextAttemptAt: outcome.retryAt ?? outcome.now,
+      lastError: outcome.error ?? null,
+      ...outcome.routing,
+    })
+    .where(eq(webhookEvents.id, id))
+}
+
+/** Puts stored events back in the queue for a replay; returns how many. */
+export async function requeueEvents(
+  tx: Tx,
+  filter: { since?: Date | undefined; onlyFailed: boolean; workspaceId?: string; now: Date },
+): Promise<number> {
+  const rows = await tx
+    .update(webhookEvents)
+    .set({ state: 'pending', attempts: 0, nextAttemptAt: filter.now, lastError: null })
+    .where(
+      and(
+        filter.since && gte(webhookEvents.receivedAt, filter.since),
+        filter.onlyFailed ? eq(webhookEvents.state, 'failed') : undefined,
+        filter.workspaceId
+          ? sql`${filter.workspaceId}::uuid = any(${webhookEvents.workspaceIds})`
+          : undefined,
+      ),
+    )
+    .returning({ id: webhookEvents.id })
+  return rows.length
+}
+
+/** Failed events (the dead letter) that concern one workspace, newest first. */
+export async function listFailedEvents(tx: Tx, workspaceId: string, limit: number) {
+  return tx
+    .select({
+      id: webhookEvents.id,
+      receivedAt: webhookEvents.receivedAt,
+      attempts: webhookEvents.attempts,
+      lastError: webhookEvents.lastError,
+    })
+    .from(webhookEvents)
+    .where(
+      and(
+        eq(webhookEvents.state, 'failed'),
+        sql`${workspaceId}::uuid = any(${webhookEvents.workspaceIds})`,
+      ),
+    )
+    .orderBy(desc(webhookEvents.id))
+    .limit(limit)
+}
+
+/** Deletes processed events received before `before`; failed ones wait for a replay. */
+export async function deleteProcessedEvents(tx: Tx, before: Date): Promise<number> {
+  const rows = await tx
+    .delete(webhookEvents)
+    .where(and(eq(webhookEvents.state, 'processed'), lt(webhookEvents.receivedAt, before)))
+    .returning({ id: webhookEvents.id })
+  return rows.length
+}
