@@ -193,7 +193,12 @@ export const contacts = pgTable(
   (t) => [
     uniqueIndex('contacts_bsuid_key').on(t.workspaceId, t.bsuid),
     uniqueIndex('contacts_phone_index_key').on(t.workspaceId, t.phoneIndex),
-    index('contacts_workspace_activity_idx').on(t.workspaceId, t.lastInboundAt),
+    // The contact list's order: most recent inbound first, never-written contacts last.
+    index('contacts_workspace_activity_idx').on(
+      t.workspaceId,
+      t.lastInboundAt.desc().nullsLast(),
+      t.id.desc(),
+    ),
     tenantPolicy(),
   ],
 ).enableRLS()

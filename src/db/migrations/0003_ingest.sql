@@ -133,7 +133,7 @@ CREATE UNIQUE INDEX "contact_touches_wamid_key" ON "contact_touches" USING btree
 CREATE INDEX "contact_touches_contact_idx" ON "contact_touches" USING btree ("contact_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "contacts_bsuid_key" ON "contacts" USING btree ("workspace_id","bsuid");--> statement-breakpoint
 CREATE UNIQUE INDEX "contacts_phone_index_key" ON "contacts" USING btree ("workspace_id","phone_index");--> statement-breakpoint
-CREATE INDEX "contacts_workspace_activity_idx" ON "contacts" USING btree ("workspace_id","last_inbound_at");--> statement-breakpoint
+CREATE INDEX "contacts_workspace_activity_idx" ON "contacts" USING btree ("workspace_id","last_inbound_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
 CREATE UNIQUE INDEX "message_statuses_key" ON "message_statuses" USING btree ("workspace_id","wamid","status");--> statement-breakpoint
 CREATE UNIQUE INDEX "messages_wamid_key" ON "messages" USING btree ("workspace_id","wamid");--> statement-breakpoint
 CREATE INDEX "messages_contact_time_idx" ON "messages" USING btree ("contact_id","sent_at");--> statement-breakpoint

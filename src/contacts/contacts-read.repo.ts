@@ -1,0 +1,158 @@
+import { and, asc, desc, eq, ilike, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm'
+import type { PgColumn } from 'drizzle-orm/pg-core'
+import type { Tx } from '../db/tenant.js'
+import { contacts, messageReactions, messages } from '../db/schema.js'
+
+/** Where a keyset page resumes: the last row's sort time (exact, or null) and id. */
+export interface Keyset {
+  at: string | null
+  id: string
+}
+
+/** What the contact list is narrowed by; every given filter must match. */
+export interface ContactFilter {
+  phoneIndexes?: string[] | undefined
+  nameContains?: string | undefined
+  after?: Keyset | undefined
+  limit: number
+}
+
+/** A page of a keyset query: up to `limit` rows plus whether more follow. */
+export interface RowPage<Row> {
+  rows: Row[]
+  hasMore: boolean
+}
+
+// Drizzle reads timestamps as Dates, which drop PostgreSQL's microseconds; a keyset position
+// must be exact or rows at the same millisecond are skipped or repeated.
+function exactTime(column: PgColumn) {
+  return sql<string | null>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+}
+
+// Backslash is PostgreSQL's default LIKE escape; user text must not act as a wildcard.
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`
+}
+
+function pageOf<Row>(rows: Row[], limit: number): RowPage<Row> {
+  return { rows: rows.slice(0, limit), hasMore: rows.length > limit }
+}
+
+const contactColumns = {
+  id: contacts.id,
+  bsuid: contacts.bsuid,
+  phoneEnc: contacts.phoneEnc,
+  profileName: contacts.profileName,
+  username: contacts.username,
+  countryCode: contacts.countryCode,
+  firstTouch: contacts.firstTouch,
+  firstTouchAt: contacts.firstTouchAt,
+  lastInboundAt: contacts.lastInboundAt,
+  createdAt: contacts.createdAt,
+}
+
+/** A contact as the read API shows it. */
+export type ContactRow = NonNullable<Awaited<ReturnType<typeof findContactRow>>>
+
+/** One contact of the workspace, or undefined. */
+export async function findContactRow(tx: Tx, id: string) {
+  const [row] = await tx.select(contactColumns).from(contacts).where(eq(contacts.id, id))
+  return row
+}
+
+// Order is last_inbound_at desc nulls last, id desc: "after" is later in that order.
+function afterContact(after: Keyset): SQL {
+  if (after.at === null) {
+    return sql`(${contacts.lastInboundAt} is null and ${contacts.id} < ${after.id}::uuid)`
+  }
+  return sql`(${contacts.lastInboundAt} is null or (${contacts.lastInboundAt}, ${contacts.id}) < (${after.at}::timestamptz, ${after.id}::uuid))`
+}
+
+function contactConditions(filter: ContactFilter): (SQL | undefined)[] {
+  const { phoneIndexes, nameContains, after } = filter
+  const pattern = nameContains === undefined ? undefined : containsPattern(nameContains)
+  return [
+    phoneIndexes && inArray(contacts.phoneIndex, phoneIndexes),
+    pattern === undefined
+      ? undefined
+      : or(ilike(contacts.profileName, pattern), ilike(contacts.username, pattern)),
+    after && afterContact(after),
+  ]
+}
+
+/** The workspace's contacts, most recent inbound activity first, one keyset page. */
+export async function listContactRows(tx: Tx, filter: ContactFilter) {
+  const rows = await tx
+    .select({ ...contactColumns, position: exactTime(contacts.lastInboundAt) })
+    .from(contacts)
+    .where(and(...contactConditions(filter)))
+    .orderBy(sql`${contacts.lastInboundAt} desc nulls last`, desc(contacts.id))
+    .limit(filter.limit + 1)
+  return pageOf(rows, filter.limit)
+}
+
+/** One keyset page of a contact's messages, oldest first. */
+export async function listMessageRows(
+  tx: Tx,
+  contactId: string,
+  page: { after?: Keyset | undefined; limit: number },
+) {
+  const { after, limit } = page
+  const rows = await tx
+    .select({
+      id: messages.id,
+      wamid: messages.wamid,
+      direction: messages.direction,
+      type: messages.type,
+      unsupportedType: messages.unsupportedType,
+      textEnc: messages.textEnc,
+      sentAt: messages.sentAt,
+      status: messages.status,
+      statusAt: messages.statusAt,
+      failure: messages.failure,
+      contextWamid: messages.contextWamid,
+      context: messages.context,
+      referral: messages.referral,
+      mediaId: messages.mediaId,
+      mediaMimeType: messages.mediaMimeType,
+      mediaState: messages.mediaState,
+      position: exactTime(messages.sentAt),
+    })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.contactId, contactId),
+        after &&
+          sql`(${messages.sentAt}, ${messages.id}) > (${after.at}::timestamptz, ${after.id}::uuid)`,
+      ),
+    )
+    .orderBy(asc(messages.sentAt), asc(messages.id))
+    .limit(limit + 1)
+  return pageOf(rows, limit)
+}
+
+/** The contact's standing reactions (removed ones excluded) to any of these messages. */
+export async function listReactionRows(tx: Tx, contactId: string, targetWamids: string[]) {
+  if (targetWamids.length === 0) return []
+  return tx
+    .select({
+      targetWamid: messageReactions.targetWamid,
+      emojiEnc: messageReactions.emojiEnc,
+      reactedAt: messageReactions.reactedAt,
+    })
+    .from(messageReactions)
+    .where(
+      and(
+        eq(messageReactions.contactId, contactId),
+        inArray(messageReactions.targetWamid, targetWamids),
+        isNotNull(messageReactions.emojiEnc),
+      ),
+    )
+    .orderBy(asc(messageReactions.reactedAt))
+}
+
+/** A message as the read API loads it. */
+export type MessageRow = Awaited<ReturnType<typeof listMessageRows>>['rows'][number]
+
+/** A standing reaction as the read API loads it. */
+export type ReactionRow = Awaited<ReturnType<typeof listReactionRows>>[number]

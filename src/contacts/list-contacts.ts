@@ -1,0 +1,48 @@
+import type { FieldCipher } from '../crypto/field-cipher.js'
+import type { Tx } from '../db/tenant.js'
+import { AppError } from '../errors.js'
+import { listContactRows } from './contacts-read.repo.js'
+import { decodeCursor, nextCursor, pageLimit } from './pagination.js'
+import { toE164 } from './phone.js'
+import { contactJson } from './show-contact.js'
+
+/** The contact list's query string, as received. */
+export interface ContactQuery {
+  phone?: string | undefined
+  q?: string | undefined
+  limit?: string | undefined
+  cursor?: string | undefined
+}
+
+const CONTACT_PAGE = { fallback: 50, max: 200 }
+const MAX_SEARCH_LENGTH = 100
+
+function phoneIndexesOf(cipher: FieldCipher, raw: string | undefined) {
+  if (raw === undefined) return undefined
+  const phone = toE164(raw)
+  if (phone === undefined) {
+    throw new AppError('validation_failed', 'phone must be a number in E.164 or digits only')
+  }
+  // One index per key: a number stored before a key rotation is still found.
+  return cipher.blindIndexes(phone)
+}
+
+function searchTextOf(raw: string | undefined) {
+  if (raw === undefined) return undefined
+  const text = raw.trim()
+  if (text.length < 1 || text.length > MAX_SEARCH_LENGTH) {
+    throw new AppError('validation_failed', `q must be 1 to ${MAX_SEARCH_LENGTH} characters`)
+  }
+  return text
+}
+
+/** One page of the workspace's contacts, most recent inbound first, by phone and/or name. */
+export async function listContacts(tx: Tx, cipher: FieldCipher, query: ContactQuery) {
+  const page = await listContactRows(tx, {
+    phoneIndexes: phoneIndexesOf(cipher, query.phone),
+    nameContains: searchTextOf(query.q),
+    after: decodeCursor(query.cursor),
+    limit: pageLimit(query.limit, CONTACT_PAGE),
+  })
+  return { data: page.rows.map((row) => contactJson(row, cipher)), nextCursor: nextCursor(page) }
+}
