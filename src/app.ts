@@ -16,6 +16,7 @@ import { healthRoutes } from './http/health.js'
 import { authConsole } from './auth/console.js'
 import { homeConsole } from './console/console.js'
 import { usersConsole } from './users/console.js'
+import { mediaConsole } from './messages/console.js'
 import { settingsConsole } from './workspaces/console.js'
 import { usersApi } from './users/api.js'
 import { contactsApi } from './contacts/api.js'
@@ -87,6 +88,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', homeConsole)
   app.route('/', authConsole)
   app.route('/', usersConsole)
+  app.route('/', mediaConsole)
   app.route('/', settingsConsole)
   return app
 }

@@ -42,6 +42,7 @@ export async function startServer(config: Config, log: Logger): Promise<void> {
     views: createRenderer(VIEWS_DIR, { watch: config.nodeEnv === 'development' }),
     trustProxy: config.trustProxy,
     whatsapp: config.whatsapp,
+    dataDir: config.dataDir,
     jobs,
     isReady: () => isMigrated(database.pool),
     now,

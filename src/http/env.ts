@@ -27,6 +27,8 @@ export interface AppDeps {
   readonly trustProxy: boolean
   /** Meta app secret (webhook signatures) and verify token (handshake); absent = refused. */
   readonly whatsapp: { readonly appSecret?: string; readonly verifyToken?: string }
+  /** DATA_DIR: downloaded media are served from here. */
+  readonly dataDir: string
   /** Where requests hand work to background jobs. */
   readonly jobs: JobQueue
   /** True when the database answers and is migrated. */

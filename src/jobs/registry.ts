@@ -6,6 +6,7 @@ import { purgeEndedSessions, purgeLoginThrottles } from '../auth/purge.js'
 import { processDueEvents } from '../webhooks/process.js'
 import { purgeProcessedEvents } from '../webhooks/purge.js'
 import { downloadMedia } from '../messages/download-media.js'
+import { sweepPendingMedia } from '../messages/sweep-media.js'
 import type { JobQueue } from './runner.js'
 
 /** What a job handler may use. */
@@ -69,6 +70,12 @@ export const JOBS = {
     version: 1,
     payload: z.object({ workspaceId: z.uuid(), messageId: z.uuid() }),
     run: (deps, payload) => downloadMedia(deps, payload),
+  }),
+  'whatsapp.sweep-media': defineJob({
+    version: 1,
+    payload: z.object({}),
+    everyMs: 5 * 60_000,
+    run: (deps) => sweepPendingMedia(deps),
   }),
 } as const
 

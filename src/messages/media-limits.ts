@@ -72,7 +72,10 @@ export function mediaServing(mimeType: string | null | undefined, baseName: stri
   const inline = INLINE_TYPES[essence]
   if (inline === undefined) {
     const name = fileName(baseName, DOWNLOAD_EXTENSIONS[essence])
-    return { contentType: 'application/octet-stream', disposition: `attachment; filename="${name}"` }
+    return {
+      contentType: 'application/octet-stream',
+      disposition: `attachment; filename="${name}"`,
+    }
   }
   return { contentType: essence, disposition: `inline; filename="${fileName(baseName, inline)}"` }
 }

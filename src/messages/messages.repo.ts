@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
 import {
   messageReactions,
@@ -90,16 +90,4 @@ export async function insertPlatformError(
   row: typeof platformErrors.$inferInsert,
 ): Promise<void> {
   await tx.insert(platformErrors).values(row).onConflictDoNothing()
-}
-
-/** Sets where a message's media was stored, or why it was not. */
-export async function updateMedia(
-  tx: Tx,
-  id: string,
-  change: Pick<typeof messages.$inferInsert, 'mediaState' | 'mediaPath' | 'mediaBytes'>,
-): Promise<void> {
-  await tx
-    .update(messages)
-    .set(change)
-    .where(and(eq(messages.id, id)))
 }

@@ -18,7 +18,8 @@ export async function findRoutes(
     .select({
       id: workspaces.id,
       phoneNumberId: workspaces.phoneNumberId,
-      storeContent: sql<boolean>`coalesce((${workspaces.settings}->>'storeMessageContent')::boolean, true)`,
+      // Only an explicit false turns content off; a missing or odd value keeps the default.
+      storeContent: sql<boolean>`(${workspaces.settings}->'storeMessageContent') is distinct from 'false'::jsonb`,
     })
     .from(workspaces)
     .where(inArray(workspaces.phoneNumberId, [...phoneNumberIds]))

@@ -14,6 +14,12 @@ import type { AppDeps } from '../../src/http/env.js'
 import type { JobQueue } from '../../src/jobs/runner.js'
 import type { JobDeps, JobName } from '../../src/jobs/registry.js'
 
+/**
+ * One encryption key for every test app: processing jobs of parallel test files share the
+ * database and may pick up each other's stored webhook events, which they must be able to read.
+ */
+export const TEST_DATA_KEY = Buffer.from('parley-test-data-encryption-key!')
+
 /** The Meta app secret and verify token every test app is configured with. */
 export const TEST_WHATSAPP = { appSecret: 'test-app-secret', verifyToken: 'test-verify-token' }
 
@@ -49,9 +55,10 @@ export function createTestApp(
 ) {
   const log = pino({ level: 'silent' })
   const database = connectDatabase(databaseUrl, { log, poolSize: 5 })
-  const cipher = createFieldCipher([randomBytes(32)])
+  const cipher = createFieldCipher([TEST_DATA_KEY])
   const clock = new TestClock()
   const jobs = new RecordingQueue()
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'))
   const deps: AppDeps = {
     db: database.db,
     cipher,
@@ -60,6 +67,7 @@ export function createTestApp(
     views: createRenderer(VIEWS_DIR),
     trustProxy: true,
     whatsapp: TEST_WHATSAPP,
+    dataDir,
     jobs,
     isReady: () => isMigrated(database.pool),
     now: clock.now,
@@ -73,7 +81,7 @@ export function createTestApp(
     jobs,
     // Nothing listens here: a test that needs Meta starts a fake and overrides this.
     graph: { baseUrl: 'http://127.0.0.1:9', version: 'v26.0' },
-    dataDir: mkdtempSync(join(tmpdir(), 'parley-test-')),
+    dataDir,
   }
   return {
     app: createApp(deps),
