@@ -16,7 +16,7 @@ import { healthRoutes } from './http/health.js'
 import { authConsole } from './auth/console.js'
 import { homeConsole } from './console/console.js'
 import { usersConsole } from './users/console.js'
-import { mediaConsole } from './messages/console.js'
+import { mediaRoutes } from './messages/console.js'
 import { settingsConsole } from './workspaces/console.js'
 import { usersApi } from './users/api.js'
 import { contactsApi } from './contacts/api.js'
@@ -83,12 +83,13 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1', workspaceApi)
   app.route('/api/v1', usersApi)
   app.route('/api/v1', contactsApi)
+  app.route('/api/v1', mediaRoutes)
 
   app.use('*', ...consoleOnly(limitBody(CONSOLE_BODY_LIMIT), sessionLoader, csrfProtection))
   app.route('/', homeConsole)
   app.route('/', authConsole)
   app.route('/', usersConsole)
-  app.route('/', mediaConsole)
+  app.route('/', mediaRoutes)
   app.route('/', settingsConsole)
   return app
 }

@@ -25,7 +25,7 @@ function mediaJson(row: MessageRow) {
     mimeType: row.mediaMimeType,
     state: row.mediaState,
     // Only a stored file can be served (messages/console.ts serves it by message id).
-    url: row.mediaState === 'stored' ? `/media/${row.id}` : null,
+    url: row.mediaState === 'stored' ? `/api/v1/media/${row.id}` : null,
   }
 }
 

@@ -33,8 +33,11 @@ async function openMediaFile(dataDir: string, relativePath: string): Promise<Fil
   }
 }
 
-/** Serves a message's downloaded media to console users of its workspace. */
-export const mediaConsole = new Hono<AppEnv>().get(
+/**
+ * Serves a message's downloaded media to users of its workspace: mounted at /media for the
+ * console (session) and at /api/v1/media for integrations (API key).
+ */
+export const mediaRoutes = new Hono<AppEnv>().get(
   '/media/:messageId',
   requireRole('sales'),
   async (c) => {

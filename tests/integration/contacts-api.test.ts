@@ -335,6 +335,9 @@ describe('GET /api/v1/contacts/{id}/messages', () => {
       tx.update(messages).set({ mediaState: 'stored' }).where(eq(messages.contactId, contact.id)),
     )
     const [stored] = (await messagesOf(ws, contact.id)).data
-    expect(stored?.media).toMatchObject({ state: 'stored', url: `/media/${stored?.id ?? ''}` })
+    expect(stored?.media).toMatchObject({
+      state: 'stored',
+      url: `/api/v1/media/${stored?.id ?? ''}`,
+    })
   })
 })

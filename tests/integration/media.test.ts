@@ -130,6 +130,21 @@ describe('inbound media', () => {
     expect(anonymous.headers.get('location')).toBe('/login')
   })
 
+  it('serves the same file to integrations with an API key of the workspace only', async () => {
+    const ws = await seedWorkspace(t.deps, 'Media api')
+    const other = await seedWorkspace(t.deps, 'Other api')
+    const { job } = await receive(ws, 'image', { bytes: JPEG, mimeType: 'image/jpeg' })
+    await downloadMedia(jobDeps, job)
+    const path = `/api/v1/media/${job.messageId}`
+    const withKey = (key: string) =>
+      app.request(path, { headers: { authorization: `Bearer ${key}` } })
+    const response = await withKey(ws.keys.sales)
+    expect(response.status).toBe(200)
+    expect(Buffer.from(await response.arrayBuffer())).toEqual(JPEG)
+    expect((await withKey(other.keys.owner)).status).toBe(404)
+    expect((await app.request(path)).status).toBe(401)
+  })
+
   it('answers 404 for media not downloaded yet, a missing file and a malformed id', async () => {
     const ws = await seedWorkspace(t.deps, 'Media')
     const { job } = await receive(ws, 'image', { bytes: JPEG, mimeType: 'image/jpeg' })
