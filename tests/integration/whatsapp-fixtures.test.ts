@@ -4,6 +4,7 @@ import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import type { WebhookPayload } from '../../src/whatsapp/cloud-api.js'
 import { fixtureNames, loadFixture } from '../helpers/whatsapp-fixtures.js'
+import { KNOWN_TYPES } from '../../src/messages/inbound-rules.js'
 
 const SPEC_ID = 'https://parley.invalid/openapi/whatsapp-cloud-api.yaml'
 const spec = parse(
@@ -17,23 +18,8 @@ ajv.addSchema({ ...spec, $id: SPEC_ID })
 const validatePayload = ajv.getSchema(`${SPEC_ID}#/components/schemas/WebhookPayload`)
 if (!validatePayload) throw new Error('WebhookPayload schema not found in the spec')
 
-const KNOWN_MESSAGE_TYPES = [
-  'text',
-  'image',
-  'video',
-  'audio',
-  'document',
-  'sticker',
-  'location',
-  'contacts',
-  'interactive',
-  'button',
-  'reaction',
-  'order',
-  'system',
-  'unsupported',
-  'request_welcome',
-]
+// Every type Parley handles must have a fixture.
+const KNOWN_MESSAGE_TYPES = [...KNOWN_TYPES]
 const KNOWN_STATUSES: string[] = ['sent', 'delivered', 'read', 'failed', 'played']
 
 function errorsOf(body: unknown): string {
