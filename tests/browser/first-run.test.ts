@@ -114,7 +114,7 @@ describe('first run of a fresh Parley', () => {
     expect(home).toContain(OWNER.name)
     expect(home).toMatch(/role\s+owner/)
     const nav = owner.getByRole('navigation', { name: 'Main' })
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Home', 'Users'])
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Home', 'Users', 'Settings'])
     expect(await owner.getByRole('button', { name: 'Log out' }).isVisible()).toBe(true)
     await screenshotsAtTwoWidths(owner, 'home')
   })
@@ -198,6 +198,25 @@ describe('first run of a fresh Parley', () => {
     await sales.reload()
     expect(pathOf(sales)).toBe('/login')
     await sales.getByRole('heading', { name: 'Log in to Parley' }).waitFor()
+  })
+
+  it('lets the owner turn off storing message content on the Settings page', async () => {
+    await owner
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Settings' })
+      .click()
+    await owner.waitForURL((url) => url.pathname === '/settings')
+    const store = owner.getByLabel('Store message content')
+    expect(await store.isChecked()).toBe(true)
+    await store.uncheck()
+    await owner.getByRole('button', { name: 'Save' }).click()
+    await owner
+      .getByRole('status')
+      .filter({ hasText: 'Message content is no longer stored.' })
+      .waitFor()
+    expect(await owner.getByLabel('Store message content').isChecked()).toBe(false)
+    expect(await mainText(owner)).toContain('No failed webhook deliveries.')
+    await screenshotsAtTwoWidths(owner, 'settings')
   })
 
   it('logs the owner out to the login page', async () => {
