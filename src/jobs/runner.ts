@@ -70,7 +70,13 @@ function defineJobs(agenda: Agenda, deps: JobDeps) {
           `job ${name} has payload version ${version}, expected ${definition.version}`,
         )
       }
-      await definition.run(deps, definition.payload.parse(payload))
+      try {
+        await definition.run(deps, definition.payload.parse(payload))
+      } catch (error) {
+        // agenda keeps the failure on the job row; the log is where operators look.
+        deps.log.error({ err: error, job: name }, 'job failed')
+        throw error
+      }
     })
   }
 }
