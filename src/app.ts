@@ -30,7 +30,7 @@ const API_BODY_LIMIT = 1024 * 1024
 const CONSOLE_BODY_LIMIT = 256 * 1024
 // Meta sends up to 3 MB per POST; a little headroom, and anything larger is refused unread.
 const WEBHOOK_BODY_LIMIT = 4 * 1024 * 1024
-const PROCESSING_KICK_MS = 200
+const PROCESSING_KICK_MS = 500
 
 function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
   return bodyLimit({

@@ -45,6 +45,7 @@ async function runDataCommand(command: DataCommand, config: Config, argv: string
         jobs: createJobQueue(database.pool),
         graph: { baseUrl: config.metaGraphUrl, version: config.metaGraphVersion },
         dataDir: config.dataDir,
+        shutdown: new AbortController().signal,
       },
       argv,
     )

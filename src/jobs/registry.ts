@@ -5,6 +5,7 @@ import type { FieldCipher } from '../crypto/field-cipher.js'
 import { purgeEndedSessions, purgeLoginThrottles } from '../auth/purge.js'
 import { processDueEvents } from '../webhooks/process.js'
 import { purgeProcessedEvents } from '../webhooks/purge.js'
+import { purgeFinishedJobs } from './purge.js'
 import { downloadMedia } from '../messages/download-media.js'
 import { sweepPendingMedia } from '../messages/sweep-media.js'
 import type { JobQueue } from './runner.js'
@@ -20,6 +21,8 @@ export interface JobDeps {
   readonly graph: { readonly baseUrl: string; readonly version: string }
   /** Where downloaded media is kept (DATA_DIR). */
   readonly dataDir: string
+  /** Aborted when the process shuts down: long-running jobs stop taking new work. */
+  readonly shutdown: AbortSignal
   now(): Date
 }
 
@@ -52,6 +55,12 @@ export const JOBS = {
     payload: z.object({}),
     everyMs: HOUR,
     run: (deps) => purgeLoginThrottles(deps.db, deps.now()),
+  }),
+  'jobs.purge-finished': defineJob({
+    version: 1,
+    payload: z.object({}),
+    everyMs: HOUR,
+    run: (deps) => purgeFinishedJobs(deps.db, deps.now()),
   }),
   // Kicked after every ingest commit; the schedule is the safety net (crashes, retries, replays).
   'webhooks.process': defineJob({

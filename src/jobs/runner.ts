@@ -27,7 +27,7 @@ interface StoredJob {
 
 interface RunnerOptions {
   pool: pg.Pool
-  deps: Omit<JobDeps, 'jobs'>
+  deps: Omit<JobDeps, 'jobs' | 'shutdown'>
   /** Embedded PGlite delivers NOTIFY to its sender, so it polls instead of listening. */
   polling: boolean
 }
@@ -41,15 +41,17 @@ export async function startJobRunner({ pool, deps, polling }: RunnerOptions): Pr
     processEvery: polling ? 1000 : 5000,
     name: `parley-${process.pid}`,
   })
+  const shutdown = new AbortController()
   const runner: JobRunner = {
     async enqueue(name, payload) {
       await agenda.now(name, storedJob(name, payload))
     },
     async drain(timeoutMs) {
+      shutdown.abort()
       await agenda.drain({ timeout: timeoutMs, closeConnection: false })
     },
   }
-  defineJobs(agenda, { ...deps, jobs: runner })
+  defineJobs(agenda, { ...deps, jobs: runner, shutdown: shutdown.signal })
   await agenda.start()
   for (const [name, definition] of Object.entries(JOBS)) {
     if (definition.everyMs !== undefined) {

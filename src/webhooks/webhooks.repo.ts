@@ -92,28 +92,39 @@ export async function claimDueEvents(
   }))
 }
 
-/** Records the outcome of one processing attempt. */
-export async function recordOutcome(
+/** Records a failed attempt: retry at `retryAt`, or parked as failed without one. */
+export async function recordFailedAttempt(
   tx: Tx,
   id: number,
-  outcome: {
-    state: WebhookEventState
-    now: Date
-    retryAt?: Date
-    error?: string
-    routing?: { workspaceIds: string[]; unknownPhoneNumberIds: string[] }
-  },
+  failure: { error: string; now: Date; retryAt?: Date },
 ): Promise<void> {
   await tx
     .update(webhookEvents)
     .set({
-      state: outcome.state,
-      processedAt: outcome.state === 'processed' ? outcome.now : null,
-      nextAttemptAt: outcome.retryAt ?? outcome.now,
-      lastError: outcome.error ?? null,
-      ...outcome.routing,
+      state: failure.retryAt ? 'pending' : 'failed',
+      nextAttemptAt: failure.retryAt ?? failure.now,
+      lastError: failure.error,
     })
     .where(eq(webhookEvents.id, id))
+}
+
+/** Marks events processed in one statement, each with the workspaces it reached. */
+export async function markProcessed(
+  tx: Tx,
+  now: Date,
+  routing: Map<number, { workspaceIds: string[]; unknownPhoneNumberIds: string[] }>,
+): Promise<void> {
+  const rows = [...routing].map(([id, r]) => ({
+    id,
+    workspace_ids: r.workspaceIds,
+    unknown_phone_number_ids: r.unknownPhoneNumberIds,
+  }))
+  await tx.execute(sql`
+    update webhook_events e set state = 'processed', processed_at = ${now}, last_error = null,
+      workspace_ids = r.workspace_ids, unknown_phone_number_ids = r.unknown_phone_number_ids
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as r(id bigint, workspace_ids uuid[], unknown_phone_number_ids text[])
+    where e.id = r.id`)
 }
 
 /** Puts stored events back in the queue for a replay; returns how many. */

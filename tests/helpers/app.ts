@@ -82,6 +82,7 @@ export function createTestApp(
     // Nothing listens here: a test that needs Meta starts a fake and overrides this.
     graph: { baseUrl: 'http://127.0.0.1:9', version: 'v26.0' },
     dataDir,
+    shutdown: new AbortController().signal,
   }
   return {
     app: createApp(deps),

@@ -6,6 +6,7 @@ import { withSystem, withTenant } from '../../src/db/tenant.js'
 import { loginThrottle, sessions } from '../../src/db/schema.js'
 import { startJobRunner, type JobRunner } from '../../src/jobs/runner.js'
 import { JOBS } from '../../src/jobs/registry.js'
+import { purgeFinishedJobs } from '../../src/jobs/purge.js'
 
 let t: TestApp
 let ws: Awaited<ReturnType<typeof seedWorkspace>>
@@ -107,5 +108,23 @@ describe('the job runner on PostgreSQL', () => {
     const recurring = Object.entries(JOBS).filter(([, job]) => job.everyMs !== undefined)
     expect(rows.rows).toHaveLength(recurring.length)
     expect(rows.rows.every((row) => row.n === 1)).toBe(true)
+  })
+
+  it('purges finished one-off jobs after a day and keeps recurring and recent ones', async () => {
+    const name = `test.purge-${ws.tag}`
+    const insert = (type: string, finishedHoursAgo: number, next: Date | null) =>
+      withSystem(t.deps.db, (tx) =>
+        tx.execute(sql`insert into agenda_jobs (name, type, next_run_at, last_finished_at)
+          values (${name}, ${type}, ${next}, now() - make_interval(hours => ${finishedHoursAgo}))`),
+      )
+    await insert('normal', 25, null)
+    await insert('normal', 2, null)
+    await insert('normal', 25, new Date())
+    await insert('single', 25, new Date())
+    await purgeFinishedJobs(t.deps.db, new Date())
+    const left = await withSystem(t.deps.db, (tx) =>
+      tx.execute<{ type: string }>(sql`select type from agenda_jobs where name = ${name}`),
+    )
+    expect(left.rows.map((r) => r.type).sort()).toEqual(['normal', 'normal', 'single'])
   })
 })

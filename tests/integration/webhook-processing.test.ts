@@ -298,10 +298,14 @@ describe('retries, dead letters and replay', () => {
     expect(stored).toHaveLength(countIn('unknown-phone-number', 'messages'))
   })
 
-  it('parks a body that is not an envelope as failed, with the reason', async () => {
+  it('parks a body that is not an envelope as failed, without holding back its batch', async () => {
+    const ws = await newWorkspace('Batch with a bad event')
     const body = `{"not":"an envelope","n":${Date.now()}}`
+    await postWebhook(t, fixtureFor('text', ws.phoneNumberId))
     await postWebhook(t, body)
+    await postWebhook(t, fixtureFor('image', ws.phoneNumberId))
     await processDueEvents(t.jobDeps)
+    expect(await allMessages(ws)).toHaveLength(2)
     const [row] = await withSystem(t.deps.db, (tx) =>
       tx
         .select()

@@ -1,0 +1,87 @@
+import type { JobDeps } from '../jobs/registry.js'
+import type { FieldCipher } from '../crypto/field-cipher.js'
+import { withSystem, withTenant } from '../db/tenant.js'
+import type { MediaToFetch } from '../messages/record-inbound.js'
+import { changesOf, phoneNumberIdsOf, type EnvelopeChange } from './envelope.js'
+import { applyChange, type ChangeScope } from './apply-change.js'
+import { findRoutes, type ClaimedEvent, type WorkspaceRoute } from './webhooks.repo.js'
+
+// Fields Parley acts on; other subscribed fields are kept in the raw event only.
+const APPLIED_FIELDS = new Set(['messages', 'user_preferences'])
+
+/** Which workspaces an event reached, and the numbers in it that no workspace owns. */
+export interface Routing {
+  workspaceIds: string[]
+  unknownPhoneNumberIds: string[]
+}
+
+interface Parsed {
+  readonly event: ClaimedEvent
+  readonly changes: EnvelopeChange[]
+  readonly phoneNumberIds: string[]
+}
+
+function parse(deps: JobDeps, event: ClaimedEvent): Parsed {
+  const payload: unknown = JSON.parse(deps.cipher.decrypt(event.bodyEnc))
+  return { event, changes: changesOf(payload), phoneNumberIds: phoneNumberIdsOf(payload) }
+}
+
+/**
+ * Applies every change of these events, in order, with one transaction per workspace; then
+ * queues the media downloads. Throws if anything fails (the caller retries event by event).
+ */
+export async function applyEvents(
+  deps: JobDeps,
+  events: ClaimedEvent[],
+): Promise<Map<number, Routing>> {
+  const parsed = events.map((event) => parse(deps, event))
+  const phoneIds = [...new Set(parsed.flatMap((p) => p.phoneNumberIds))]
+  const routes = await withSystem(deps.db, (tx) => findRoutes(tx, phoneIds))
+  const media: MediaToFetch[] = []
+  for (const [workspaceId, work] of groupByWorkspace(parsed, routes, deps.cipher)) {
+    await withTenant(deps.db, workspaceId, async (tx) => {
+      for (const { scope, change } of work) media.push(...(await applyChange(tx, scope, change)))
+    })
+  }
+  for (const item of media) await deps.jobs.enqueue('whatsapp.download-media', item)
+  return new Map(parsed.map((p) => [p.event.id, routingOf(p, routes)]))
+}
+
+type Work = { scope: ChangeScope; change: EnvelopeChange['value'] }[]
+
+function groupByWorkspace(
+  parsed: Parsed[],
+  routes: Map<string, WorkspaceRoute>,
+  cipher: FieldCipher,
+): Map<string, Work> {
+  const byWorkspace = new Map<string, Work>()
+  for (const { event, changes } of parsed) {
+    for (const change of changes) {
+      const phoneNumberId = change.value.metadata?.phone_number_id
+      const route = phoneNumberId === undefined ? undefined : routes.get(phoneNumberId)
+      if (!APPLIED_FIELDS.has(change.field) || route === undefined) continue
+      const work = byWorkspace.get(route.workspaceId) ?? []
+      work.push({ scope: { ...scopeOf(route, event, change), cipher }, change: change.value })
+      byWorkspace.set(route.workspaceId, work)
+    }
+  }
+  return byWorkspace
+}
+
+function scopeOf(route: WorkspaceRoute, event: ClaimedEvent, change: EnvelopeChange) {
+  return {
+    workspaceId: route.workspaceId,
+    storeContent: route.storeMessageContent,
+    receivedAt: event.receivedAt,
+    eventId: event.id,
+    position: change.position,
+  }
+}
+
+function routingOf(parsed: Parsed, routes: Map<string, WorkspaceRoute>): Routing {
+  const known = parsed.phoneNumberIds.flatMap((id) => routes.get(id)?.workspaceId ?? [])
+  return {
+    workspaceIds: [...new Set(known)],
+    unknownPhoneNumberIds: parsed.phoneNumberIds.filter((id) => !routes.has(id)),
+  }
+}
