@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
-import { webhookEvents, workspaces, type WebhookEventState } from '../db/schema.js'
+import { webhookEvents, workspaces } from '../db/schema.js'
 
 /** Where a business number's events go, and whether that workspace keeps message content. */
 export interface WorkspaceRoute {
