@@ -2,10 +2,21 @@ import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
 import { contactTouches, contacts, type Touch } from '../db/schema.js'
 
-/** The identity columns of a contact. */
-export type ContactIdentityRow = Pick<typeof contacts.$inferSelect, 'id' | 'bsuid' | 'phoneIndex'>
+/** The identity and profile columns of a contact. */
+export type ContactIdentityRow = Pick<
+  typeof contacts.$inferSelect,
+  'id' | 'bsuid' | 'phoneIndex' | 'profileName' | 'username' | 'countryCode' | 'parentBsuid'
+>
 
-const identityColumns = { id: contacts.id, bsuid: contacts.bsuid, phoneIndex: contacts.phoneIndex }
+const identityColumns = {
+  id: contacts.id,
+  bsuid: contacts.bsuid,
+  phoneIndex: contacts.phoneIndex,
+  profileName: contacts.profileName,
+  username: contacts.username,
+  countryCode: contacts.countryCode,
+  parentBsuid: contacts.parentBsuid,
+}
 
 /** The contact with this business-scoped user id, if any. */
 export async function findContactByBsuid(tx: Tx, bsuid: string) {
@@ -78,8 +89,13 @@ export async function mergeContactInto(tx: Tx, fromId: string, intoId: string): 
 export async function touchLastInbound(tx: Tx, id: string, at: Date): Promise<void> {
   await tx
     .update(contacts)
-    .set({ lastInboundAt: sql`greatest(${contacts.lastInboundAt}, ${at})` })
-    .where(eq(contacts.id, id))
+    .set({ lastInboundAt: at })
+    .where(
+      and(
+        eq(contacts.id, id),
+        sql`(${contacts.lastInboundAt} is null or ${contacts.lastInboundAt} < ${at})`,
+      ),
+    )
 }
 
 /** Sets the first-touch source unless an earlier one is already recorded. */

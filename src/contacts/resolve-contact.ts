@@ -59,11 +59,21 @@ export async function resolveContact(
   }
   const existing = byBsuid ?? byPhone
   if (existing === undefined) return createContact(tx, scope, { ...identity, phone, bsuid })
-  await updateContact(tx, existing.id, {
-    ...profileFields(identity),
+  const changes = {
+    ...changedProfile(existing, identity),
     ...missingIds(existing, { bsuid, phone }, cipher),
-  })
+  }
+  // Most messages come from a known contact with the same profile: no write, no row lock.
+  if (Object.keys(changes).length > 0) await updateContact(tx, existing.id, changes)
   return existing.id
+}
+
+function changedProfile(existing: ContactIdentityRow, identity: ContactIdentity) {
+  const profile: Partial<ContactIdentityRow> = profileFields(identity)
+  const keys = Object.keys(profile) as (keyof typeof profile)[]
+  return Object.fromEntries(
+    keys.filter((key) => profile[key] !== existing[key]).map((key) => [key, profile[key]]),
+  )
 }
 
 function missingIds(

@@ -32,6 +32,8 @@ export interface JobDefinition<S extends z.ZodType> {
   readonly payload: S
   /** Milliseconds between runs for a recurring job; one instance runs each tick across all processes. */
   readonly everyMs?: number
+  /** Runs of this job at once in one process (agenda's default is 5). */
+  readonly concurrency?: number
   run(deps: JobDeps, payload: z.infer<S>): Promise<unknown>
 }
 
@@ -67,6 +69,9 @@ export const JOBS = {
     version: 1,
     payload: z.object({}),
     everyMs: WEBHOOK_SWEEP_MS,
+    // One worker per process drains the queue: parallel batches lock the same contacts and
+    // deadlock more than they gain on two cores. Other instances add their own worker.
+    concurrency: 1,
     run: (deps) => processDueEvents(deps),
   }),
   'webhooks.purge-processed': defineJob({

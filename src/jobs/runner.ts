@@ -65,21 +65,27 @@ function defineJobs(agenda: Agenda, deps: JobDeps) {
   for (const [name, registered] of Object.entries(JOBS)) {
     // Each entry's payload schema matches its own handler; the union of all entries does not.
     const definition = registered as JobDefinition<z.ZodType>
-    agenda.define(name, async (job: Job<StoredJob>) => {
-      const { version, payload } = job.attrs.data
-      if (version !== definition.version) {
-        throw new Error(
-          `job ${name} has payload version ${version}, expected ${definition.version}`,
-        )
-      }
-      try {
-        await definition.run(deps, definition.payload.parse(payload))
-      } catch (error) {
-        // agenda keeps the failure on the job row; the log is where operators look.
-        deps.log.error({ err: error, job: name }, 'job failed')
-        throw error
-      }
-    })
+    const options = definition.concurrency ? { concurrency: definition.concurrency } : {}
+    agenda.define(name, (job: Job<StoredJob>) => runJob(name, definition, deps, job), options)
+  }
+}
+
+async function runJob(
+  name: string,
+  definition: JobDefinition<z.ZodType>,
+  deps: JobDeps,
+  job: Job<StoredJob>,
+) {
+  const { version, payload } = job.attrs.data
+  if (version !== definition.version) {
+    throw new Error(`job ${name} has payload version ${version}, expected ${definition.version}`)
+  }
+  try {
+    await definition.run(deps, definition.payload.parse(payload))
+  } catch (error) {
+    // agenda keeps the failure on the job row; the log is where operators look.
+    deps.log.error({ err: error, job: name }, 'job failed')
+    throw error
   }
 }
 
