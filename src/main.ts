@@ -1,12 +1,12 @@
 import { serve } from '@hono/node-server'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
-import { openDatabase } from './db/client.js'
+import { openDatabase, type Database } from './db/client.js'
 import { isMigrated, runMigrations } from './db/migrate.js'
 import { createFieldCipher } from './crypto/field-cipher.js'
 import { createApp } from './app.js'
 import { createRenderer } from './http/render.js'
-import { startJobRunner } from './jobs/runner.js'
+import { startJobRunner, type JobRunner } from './jobs/runner.js'
 import { VIEWS_DIR } from './paths.js'
 
 const DRAIN_TIMEOUT_MS = 25_000
@@ -20,37 +20,42 @@ export async function startServer(config: Config, log: Logger): Promise<void> {
     log,
   })
   await runMigrations(database.pool)
-  const cipher = createFieldCipher([...config.dataEncryptionKeys])
-  const now = () => new Date()
+  const shared = {
+    db: database.db,
+    cipher: createFieldCipher([...config.dataEncryptionKeys]),
+    log,
+    dataDir: config.dataDir,
+    now: () => new Date(),
+  }
   const jobs = await startJobRunner({
     pool: database.pool,
-    deps: {
-      db: database.db,
-      cipher,
-      log,
-      now,
-      graph: { baseUrl: config.metaGraphUrl, version: config.metaGraphVersion },
-      dataDir: config.dataDir,
-    },
+    deps: { ...shared, graph: { baseUrl: config.metaGraphUrl, version: config.metaGraphVersion } },
     polling: database.embedded,
   })
   const app = createApp({
-    db: database.db,
-    cipher,
-    log,
+    ...shared,
     sessionSecret: config.sessionSecret,
     views: createRenderer(VIEWS_DIR, { watch: config.nodeEnv === 'development' }),
     trustProxy: config.trustProxy,
     whatsapp: config.whatsapp,
-    dataDir: config.dataDir,
     jobs,
     isReady: () => isMigrated(database.pool),
-    now,
   })
   const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
     const ms = Math.round(performance.now() - started)
     log.info({ port: info.port, embedded: database.embedded, ms }, 'Parley is listening')
   })
+  stopGracefully({ server, jobs, database, log })
+}
+
+// SIGTERM: stop taking requests, let running jobs finish (up to 25 s), close the database.
+function stopGracefully(parts: {
+  server: ReturnType<typeof serve>
+  jobs: JobRunner
+  database: Database
+  log: Logger
+}) {
+  const { server, jobs, database, log } = parts
   let stopping = false
   const shutdown = (signal: string) => {
     if (stopping) return

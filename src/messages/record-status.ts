@@ -1,5 +1,6 @@
 import type { Tx } from '../db/tenant.js'
 import type { MessageStatus } from '../whatsapp/cloud-api.js'
+import type { MessageFailure } from '../db/schema.js'
 import { failureOf, parseMetaTime } from './inbound-rules.js'
 import { nextDeliveryState } from './status-rules.js'
 import {
@@ -34,18 +35,8 @@ export async function recordStatus(
   if (!isNew) return
   const message = await lockMessageByWamid(tx, status.id)
   if (message === undefined) {
-    const state = nextDeliveryState('accepted', status.status) ?? 'accepted'
-    await insertMessage(tx, {
-      workspaceId: scope.workspaceId,
-      contactId: contactId ?? null,
-      direction: 'outbound',
-      wamid: status.id,
-      type: 'unknown',
-      sentAt: occurredAt,
-      status: state,
-      statusAt: occurredAt,
-      failure: state === 'failed' ? failure : null,
-    })
+    const known = { workspaceId: scope.workspaceId, occurredAt, failure }
+    await insertFromStatus(tx, known, { wamid: status.id, reported: status.status, contactId })
     return
   }
   const next = nextDeliveryState(message.status, status.status)
@@ -54,5 +45,24 @@ export async function recordStatus(
     status: next,
     statusAt: occurredAt,
     ...(next === 'failed' && { failure }),
+  })
+}
+
+async function insertFromStatus(
+  tx: Tx,
+  scope: { workspaceId: string; occurredAt: Date; failure: MessageFailure | null },
+  status: { wamid: string; reported: string; contactId: string | undefined },
+) {
+  const state = nextDeliveryState('accepted', status.reported) ?? 'accepted'
+  await insertMessage(tx, {
+    workspaceId: scope.workspaceId,
+    contactId: status.contactId ?? null,
+    direction: 'outbound',
+    wamid: status.wamid,
+    type: 'unknown',
+    sentAt: scope.occurredAt,
+    status: state,
+    statusAt: scope.occurredAt,
+    failure: state === 'failed' ? scope.failure : null,
   })
 }

@@ -51,6 +51,14 @@ export async function applyChange(
   scope: ChangeScope,
   value: ChangeValue,
 ): Promise<MediaToFetch[]> {
+  const media = await applyMessages(tx, scope, value)
+  await applyStatuses(tx, scope, value)
+  await applyErrors(tx, scope, value)
+  await applyPreferences(tx, scope, value)
+  return media
+}
+
+async function applyMessages(tx: Tx, scope: ChangeScope, value: ChangeValue) {
   const media: MediaToFetch[] = []
   for (const message of value.messages ?? []) {
     const ids = { phone: message.from, bsuid: message.from_user_id }
@@ -58,12 +66,19 @@ export async function applyChange(
     const fetch = await recordInbound(tx, scope, message, contactId)
     if (fetch) media.push(fetch)
   }
+  return media
+}
+
+async function applyStatuses(tx: Tx, scope: ChangeScope, value: ChangeValue) {
   for (const status of value.statuses ?? []) {
     const phone = status.recipient_type === 'group' ? undefined : status.recipient_id
     const ids = { phone, bsuid: status.recipient_user_id }
     const contactId = await resolveContact(tx, scope, identityOf(value.contacts, ids))
     await recordStatus(tx, scope, status, contactId)
   }
+}
+
+async function applyErrors(tx: Tx, scope: ChangeScope, value: ChangeValue) {
   for (const [index, error] of (value.errors ?? []).entries()) {
     await insertPlatformError(tx, {
       workspaceId: scope.workspaceId,
@@ -74,6 +89,9 @@ export async function applyChange(
       details: error.error_data?.details ?? null,
     })
   }
+}
+
+async function applyPreferences(tx: Tx, scope: ChangeScope, value: ChangeValue) {
   for (const preference of value.user_preferences ?? []) {
     const ids = { phone: preference.wa_id, bsuid: preference.user_id }
     const contactId = await resolveContact(tx, scope, identityOf(value.contacts, ids))
@@ -86,5 +104,4 @@ export async function applyChange(
       occurredAt: parseMetaTime(preference.timestamp, scope.receivedAt),
     })
   }
-  return media
 }
