@@ -53,8 +53,8 @@ export function failureOf(errors: WebhookError[] | undefined): MessageFailure | 
   return { code: first.code, title: first.title ?? first.message, ...(details && { details }) }
 }
 
-/** The attribution fields of a click-to-WhatsApp `referral` (stored even in privacy mode). */
-export function touchOf(referral: Referral | undefined): Touch | undefined {
+// The attribution fields of a click-to-WhatsApp `referral` (stored even in privacy mode).
+function touchOf(referral: Referral | undefined): Touch | undefined {
   if (referral === undefined) return undefined
   const touch: Touch = {
     sourceType: referral.source_type,

@@ -12,8 +12,8 @@ import {
 const CLAIM_BATCH = 50
 // A batch takes well under a second; a crashed worker's events come back after this.
 const LEASE_MS = 30_000
-/** Attempts before an event is parked as failed (the dead letter). */
-export const MAX_ATTEMPTS = 5
+// Attempts before an event is parked as failed (the dead letter).
+const MAX_ATTEMPTS = 5
 const FIRST_RETRY_MS = 30_000
 
 /** What one run did, for logs, tests and the replay command. */
