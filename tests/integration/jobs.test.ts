@@ -119,12 +119,17 @@ describe('the job runner on PostgreSQL', () => {
       )
     await insert('normal', 25, null)
     await insert('normal', 2, null)
-    await insert('normal', 25, new Date())
-    await insert('single', 25, new Date())
+    // Scheduled rows stay in the future: a due row with no definition would be picked up.
+    const tomorrow = new Date(Date.now() + 86_400_000)
+    await insert('normal', 25, tomorrow)
+    await insert('single', 25, tomorrow)
     await purgeFinishedJobs(t.deps.db, new Date())
     const left = await withSystem(t.deps.db, (tx) =>
       tx.execute<{ type: string }>(sql`select type from agenda_jobs where name = ${name}`),
     )
     expect(left.rows.map((r) => r.type).sort()).toEqual(['normal', 'normal', 'single'])
+    await withSystem(t.deps.db, (tx) =>
+      tx.execute(sql`delete from agenda_jobs where name = ${name}`),
+    )
   })
 })
