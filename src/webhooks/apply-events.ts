@@ -2,7 +2,7 @@ import type { JobDeps } from '../jobs/registry.js'
 import type { FieldCipher } from '../crypto/field-cipher.js'
 import { withSystem, withTenant } from '../db/tenant.js'
 import type { MediaToFetch } from '../messages/record-inbound.js'
-import { changesOf, phoneNumberIdsOf, type EnvelopeChange } from './envelope.js'
+import { changesOf, phoneNumberIdsIn, type EnvelopeChange } from './envelope.js'
 import { applyChange, type ChangeScope } from './apply-change.js'
 import { findRoutes, type ClaimedEvent, type WorkspaceRoute } from './webhooks.repo.js'
 
@@ -23,7 +23,8 @@ interface Parsed {
 
 function parse(deps: JobDeps, event: ClaimedEvent): Parsed {
   const payload: unknown = JSON.parse(deps.cipher.decrypt(event.bodyEnc))
-  return { event, changes: changesOf(payload), phoneNumberIds: phoneNumberIdsOf(payload) }
+  const changes = changesOf(payload)
+  return { event, changes, phoneNumberIds: phoneNumberIdsIn(changes) }
 }
 
 /**

@@ -36,11 +36,16 @@ export function changesOf(payload: unknown): EnvelopeChange[] {
   })
 }
 
+/** The business numbers these changes are addressed to, each once. */
+export function phoneNumberIdsIn(changes: readonly EnvelopeChange[]): string[] {
+  const ids = changes.map((change) => change.value.metadata?.phone_number_id)
+  return [...new Set(ids.filter((id): id is string => typeof id === 'string'))]
+}
+
 /** The business numbers an envelope is addressed to; tolerant of any shape (used before storing). */
 export function phoneNumberIdsOf(payload: unknown): string[] {
   try {
-    const ids = changesOf(payload).map((change) => change.value.metadata?.phone_number_id)
-    return [...new Set(ids.filter((id): id is string => typeof id === 'string'))]
+    return phoneNumberIdsIn(changesOf(payload))
   } catch {
     return []
   }

@@ -10,6 +10,7 @@ import { findRoutes, insertEvents, type NewWebhookEvent } from './webhooks.repo.
 interface Waiting {
   readonly rawBody: Buffer
   readonly payload: unknown
+  readonly phoneNumberIds: string[]
   resolve(): void
   reject(error: unknown): void
 }
@@ -60,7 +61,8 @@ export function createWebhookIngest(deps: IngestDeps): WebhookIngest {
   return {
     store(rawBody, payload) {
       return new Promise<void>((resolve, reject) => {
-        waiting.push({ rawBody, payload, resolve, reject })
+        const phoneNumberIds = phoneNumberIdsOf(payload)
+        waiting.push({ rawBody, payload, phoneNumberIds, resolve, reject })
         if (!writing) void writeBatches()
       })
     },
@@ -69,7 +71,7 @@ export function createWebhookIngest(deps: IngestDeps): WebhookIngest {
 
 async function persist(deps: IngestDeps, batch: readonly Waiting[]): Promise<void> {
   await withSystem(deps.db, async (tx) => {
-    const phoneIds = [...new Set(batch.flatMap((w) => phoneNumberIdsOf(w.payload)))]
+    const phoneIds = [...new Set(batch.flatMap((w) => w.phoneNumberIds))]
     const routes = await findRoutes(tx, phoneIds)
     const events = batch.map((w) => toStoredEvent(deps.cipher, w, routes))
     await insertEvents(tx, events)
@@ -81,7 +83,7 @@ function toStoredEvent(
   waiting: Waiting,
   routes: Awaited<ReturnType<typeof findRoutes>>,
 ): NewWebhookEvent {
-  const phoneIds = phoneNumberIdsOf(waiting.payload)
+  const phoneIds = waiting.phoneNumberIds
   const known = phoneIds.flatMap((id) => {
     const route = routes.get(id)
     return route ? [{ id, ...route }] : []

@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
+import { storesMessageContent } from '../workspaces/settings.js'
 import { webhookEvents, workspaces } from '../db/schema.js'
 
 /** Where a business number's events go, and whether that workspace keeps message content. */
@@ -18,15 +19,14 @@ export async function findRoutes(
     .select({
       id: workspaces.id,
       phoneNumberId: workspaces.phoneNumberId,
-      // Only an explicit false turns content off; a missing or odd value keeps the default.
-      storeContent: sql<boolean>`(${workspaces.settings}->'storeMessageContent') is distinct from 'false'::jsonb`,
+      settings: workspaces.settings,
     })
     .from(workspaces)
     .where(inArray(workspaces.phoneNumberId, [...phoneNumberIds]))
   return new Map(
     rows.map((r) => [
       r.phoneNumberId ?? '',
-      { workspaceId: r.id, storeMessageContent: r.storeContent },
+      { workspaceId: r.id, storeMessageContent: storesMessageContent(r.settings) },
     ]),
   )
 }

@@ -10,15 +10,19 @@ export interface WorkspaceSettings {
   readonly storeMessageContent: boolean
 }
 
+/** Privacy mode is on only when a workspace turned content off; a missing value keeps content. */
+export function storesMessageContent(settings: unknown): boolean {
+  return (settings as { storeMessageContent?: unknown } | null)?.storeMessageContent !== false
+}
+
 /** Reads the settings of the transaction's workspace, with defaults for keys never set. */
 export async function loadSettings(tx: Tx, workspaceId: string): Promise<WorkspaceSettings> {
   const workspace = await findWorkspace(tx, workspaceId)
   if (!workspace) throw new AppError('not_found')
-  const stored = workspace.settings as { storeMessageContent?: unknown }
   return {
     name: workspace.name,
     phoneNumberId: workspace.phoneNumberId,
-    storeMessageContent: stored.storeMessageContent !== false,
+    storeMessageContent: storesMessageContent(workspace.settings),
   }
 }
 
