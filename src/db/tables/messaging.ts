@@ -176,6 +176,10 @@ export const messages = pgTable(
   (t) => [
     uniqueIndex('messages_wamid_key').on(t.workspaceId, t.wamid),
     index('messages_contact_time_idx').on(t.contactId, t.sentAt),
+    // The media sweep looks for pending downloads across all workspaces every few minutes.
+    index('messages_pending_media_idx')
+      .on(t.createdAt)
+      .where(sql`${t.mediaState} = 'pending'`),
     check('messages_direction_check', sql`direction in ('inbound', 'outbound')`),
     tenantPolicy(),
   ],

@@ -1,0 +1,1 @@
+CREATE INDEX "messages_pending_media_idx" ON "messages" USING btree ("created_at") WHERE "messages"."media_state" = 'pending';
