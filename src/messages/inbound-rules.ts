@@ -67,7 +67,8 @@ function touchOf(referral: Referral | undefined): Touch | undefined {
     videoUrl: referral.video_url,
     ctwaClid: referral.ctwa_clid,
   }
-  return JSON.parse(JSON.stringify(touch)) as Touch
+  // Only the fields Meta sent: absent ones stay out of the stored JSON.
+  return Object.fromEntries(Object.entries(touch).filter(([, value]) => value !== undefined))
 }
 
 function textOf(m: InboundMessage): string | undefined {

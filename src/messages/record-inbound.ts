@@ -96,7 +96,7 @@ async function recordReaction(
   await touchLastInbound(tx, contactId, reactedAt)
   // The emoji is content: in privacy mode the reaction is not kept at all.
   if (!scope.storeContent || !message.reaction) return
-  const emoji = message.reaction.emoji
+  const { emoji } = message.reaction
   await upsertReaction(tx, {
     workspaceId: scope.workspaceId,
     targetWamid: message.reaction.message_id,
