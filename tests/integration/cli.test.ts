@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import pg from 'pg'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -138,10 +139,40 @@ describe('the parley command', () => {
     expect(demo.contacts).toBeGreaterThan(0)
   })
 
-  it('replays stored webhook events and reports what it did', async () => {
-    const report = await json(['webhooks:replay', '--failed', '--since', '2026-01-01'])
-    expect(typeof report.requeued).toBe('number')
-    expect(typeof report.processed).toBe('number')
+  it('replays failed webhook events received since a date, and reports what happened', async () => {
+    await json(['migrate'])
+    const client = new pg.Client({ connectionString: fresh.url })
+    await client.connect()
+    try {
+      // Two dead letters whose bodies no key can read: the replay retries them and says so.
+      for (const [sha, receivedAt] of [
+        ['old', '2025-01-01T00:00:00Z'],
+        ['new', '2026-06-01T00:00:00Z'],
+      ]) {
+        await client.query(
+          `insert into webhook_events (body_sha256, body_enc, state, attempts, received_at)
+           values ($1, 'unreadable', 'failed', 5, $2)`,
+          [sha, receivedAt],
+        )
+      }
+      const result = await runCli(['webhooks:replay', '--failed', '--since', '2026-01-01'], env)
+      expect(result.code).toBe(0)
+      expect(JSON.parse(result.stdout)).toEqual({
+        requeued: 1,
+        processed: 0,
+        retrying: 1,
+        failed: 0,
+      })
+      const states = await client.query<{ body_sha256: string; state: string }>(
+        'select body_sha256, state from webhook_events order by body_sha256',
+      )
+      expect(states.rows).toEqual([
+        { body_sha256: 'new', state: 'pending' },
+        { body_sha256: 'old', state: 'failed' },
+      ])
+    } finally {
+      await client.end()
+    }
   })
 
   it('refuses to start with invalid settings, listing every problem', async () => {

@@ -36,6 +36,14 @@ describe('workspace settings', () => {
     expect(html).toMatch(/id="store-content" name="store" checked/)
   })
 
+  it('refuses changes from roles below admin', async () => {
+    const sales = await loggedIn('sales')
+    expect((await sales.post('/settings/message-content', {})).status).toBe(403)
+    expect((await sales.post('/settings/webhook-replay', {})).status).toBe(403)
+    const page = await (await loggedIn('admin')).get('/settings')
+    expect(await page.text()).toMatch(/name="store" checked/)
+  })
+
   it('refuses a settings change without the CSRF token', async () => {
     const admin = await loggedIn('admin')
     const response = await admin.post('/settings/message-content', {}, { csrf: false })
@@ -65,8 +73,18 @@ describe('workspace settings', () => {
         .set({ state: 'failed', lastError: 'simulated outage', attempts: 5 })
         .where(sql`${ws.workspaceId}::uuid = any(${webhookEvents.workspaceIds})`),
     )
+    const other = await seedWorkspace(t.deps, 'Other settings')
+    await postWebhook(t, loadFixture('video').replaceAll('106540352242922', other.phoneNumberId))
+    await withSystem(t.deps.db, (tx) =>
+      tx
+        .update(webhookEvents)
+        .set({ state: 'failed', lastError: 'the other workspace outage', attempts: 5 })
+        .where(sql`${other.workspaceId}::uuid = any(${webhookEvents.workspaceIds})`),
+    )
     const admin = await loggedIn('owner')
-    expect(await (await admin.get('/settings')).text()).toContain('simulated outage')
+    const listed = await (await admin.get('/settings')).text()
+    expect(listed).toContain('simulated outage')
+    expect(listed).not.toContain('the other workspace outage')
     const replay = await admin.post('/settings/webhook-replay', {}, { htmx: true })
     expect(await replay.text()).toMatch(/[1-9]\d* failed event\(s\) queued/)
     expect(t.jobs.payloadsOf('webhooks.process').length).toBeGreaterThan(0)
@@ -75,5 +93,12 @@ describe('workspace settings', () => {
     expect(page).toContain('No failed webhook deliveries.')
     const stored = await withTenant(t.deps.db, ws.workspaceId, (tx) => tx.select().from(messages))
     expect(stored.some((m) => m.type === 'image')).toBe(true)
+    const [untouched] = await withSystem(t.deps.db, (tx) =>
+      tx
+        .select()
+        .from(webhookEvents)
+        .where(sql`${other.workspaceId}::uuid = any(${webhookEvents.workspaceIds})`),
+    )
+    expect(untouched?.state).toBe('failed')
   })
 })
