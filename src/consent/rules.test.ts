@@ -105,6 +105,15 @@ describe('classifyConsent over the default lists', () => {
     expect(classifyConsent(text, DEFAULT_KEYWORDS, options)).toMatchObject({ language: expected })
   })
 
+  it('honours the opt-out when a word is opt-in in the preferred language but opt-out in another', () => {
+    const lists = { aa: { optOut: ['halt'], optIn: [] }, bb: { optOut: [], optIn: ['halt'] } }
+    expect(classifyConsent('Halt!', lists, { preferLanguage: 'bb' })).toEqual({
+      intent: 'opt_out',
+      keyword: 'halt',
+      language: 'aa',
+    })
+  })
+
   it.each([
     "don't stop",
     'stop by tomorrow?',

@@ -60,6 +60,29 @@ export function foldKeyword(text: string): string {
   return (folded.match(CORE)?.[0] ?? '').replace(/\s+/gu, ' ').normalize('NFC')
 }
 
+type Match = Exclude<ConsentDecision, { intent: 'none' }>
+
+// Folding every entry on every inbound message is wasted work: each lists object is folded
+// once (lists are never changed after they are built) into folded form → matches, opt-out
+// entries first, then languages in list order.
+const indexes = new WeakMap<ConsentKeywordLists, ReadonlyMap<string, Match[]>>()
+
+function indexOf(lists: ConsentKeywordLists): ReadonlyMap<string, Match[]> {
+  const known = indexes.get(lists)
+  if (known) return known
+  const index = new Map<string, Match[]>()
+  for (const intent of ['opt_out', 'opt_in'] as const) {
+    for (const [language, list] of Object.entries(lists)) {
+      for (const keyword of list[LIST_KEY[intent]]) {
+        const folded = foldKeyword(keyword)
+        index.set(folded, [...(index.get(folded) ?? []), { intent, keyword, language }])
+      }
+    }
+  }
+  indexes.set(lists, index)
+  return index
+}
+
 /** Opt-out, opt-in or none: the whole text, folded, must equal a folded list entry. */
 export function classifyConsent(
   text: string,
@@ -67,21 +90,13 @@ export function classifyConsent(
   options: { preferLanguage?: string } = {},
 ): ConsentDecision {
   const folded = foldKeyword(text)
-  if (folded === '') return { intent: 'none' }
-  const { preferLanguage } = options
-  // Shared words (stop, parar) take the contact's language when the caller knows it.
-  const languages = Object.keys(lists).sort(
-    (a, b) => Number(b === preferLanguage) - Number(a === preferLanguage),
-  )
+  const matches = folded === '' ? undefined : indexOf(lists).get(folded)
+  const [first] = matches ?? []
+  if (matches === undefined || first === undefined) return { intent: 'none' }
   // Opt-out first: should an edit put a word in both lists, honouring a stop is the safe error.
-  for (const intent of ['opt_out', 'opt_in'] as const) {
-    for (const language of languages) {
-      const entries = lists[language]?.[LIST_KEY[intent]] ?? []
-      const keyword = entries.find((entry) => foldKeyword(entry) === folded)
-      if (keyword !== undefined) return { intent, keyword, language }
-    }
-  }
-  return { intent: 'none' }
+  // Among equals, a shared word (stop, parar) takes the contact's language when it is known.
+  const sameIntent = matches.filter((match) => match.intent === first.intent)
+  return sameIntent.find((match) => match.language === options.preferLanguage) ?? first
 }
 
 /** The lists a workspace uses: defaults minus its removals, plus its additions and languages. */
