@@ -18,8 +18,6 @@ async function loadStoredMedia(tx: Tx, messageId: string) {
   return { path: message.mediaPath, mimeType: message.mediaMimeType }
 }
 
-// AppDeps does not declare DATA_DIR yet: until createApp is given one, serving fails loudly
-// (an internal error in the log) instead of answering every file with a quiet 404.
 /** Opens a stored file; the path must stay inside DATA_DIR/media, and a missing file is 404. */
 async function openMediaFile(dataDir: string, relativePath: string): Promise<FileHandle> {
   const root = resolve(dataDir, 'media')

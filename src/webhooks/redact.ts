@@ -5,7 +5,7 @@ import { changesOf } from './envelope.js'
  * attribution. Bodies, captions, file names, titles, locations, shared contacts, reaction emoji
  * and anything Parley does not recognise are removed before anything is written.
  */
-const KEPT_MESSAGE_FIELDS = new Set([
+const KEPT_MESSAGE_FIELDS = [
   'id',
   'from',
   'from_user_id',
@@ -15,7 +15,7 @@ const KEPT_MESSAGE_FIELDS = new Set([
   'context',
   'referral',
   'errors',
-])
+]
 const KEPT_CONTENT_FIELDS: Record<string, readonly string[]> = {
   image: ['id', 'mime_type', 'sha256'],
   video: ['id', 'mime_type', 'sha256'],
@@ -37,7 +37,7 @@ function pick(source: unknown, keys: readonly string[]): Record<string, unknown>
 }
 
 function redactMessage(message: Record<string, unknown>): Record<string, unknown> {
-  const kept = pick(message, [...KEPT_MESSAGE_FIELDS])
+  const kept = pick(message, KEPT_MESSAGE_FIELDS)
   const type = typeof message.type === 'string' ? message.type : ''
   const contentFields = KEPT_CONTENT_FIELDS[type]
   if (contentFields !== undefined && type in message)
