@@ -2,12 +2,8 @@ import { join } from 'node:path'
 import type { JobDeps } from '../jobs/registry.js'
 import { withTenant, type Tx } from '../db/tenant.js'
 import { findWorkspace } from '../workspaces/workspaces.repo.js'
-import {
-  fetchMedia,
-  GraphError,
-  isRetryableGraphError,
-  MediaTooLargeError,
-} from '../whatsapp/media.js'
+import { GraphError } from '../whatsapp/graph-errors.js'
+import { fetchMedia, isRetryableGraphError, MediaTooLargeError } from '../whatsapp/media.js'
 import { mediaByteLimit } from './media-limits.js'
 import { findMessageMedia, settlePendingMedia } from './media.repo.js'
 

@@ -5,29 +5,12 @@ import { dirname } from 'node:path'
 import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
-import type { GraphErrorResponse, MediaUrlResponse } from './cloud-api.js'
+import type { MediaUrlResponse } from './cloud-api.js'
+import { type GraphError, graphErrorOf, type GraphTarget } from './graph-errors.js'
 
 const LOOKUP_TIMEOUT_MS = 30_000
 // A 100 MB document on a slow link takes a while; a stalled transfer still ends.
 const DOWNLOAD_TIMEOUT_MS = 5 * 60_000
-
-/** Where Meta's Graph API is and which version our paths carry. */
-export interface GraphTarget {
-  readonly baseUrl: string
-  readonly version: string
-}
-
-/** A Graph call answered with an error: the HTTP status and, when Meta sent one, its error code. */
-export class GraphError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: number | undefined,
-    message: string,
-  ) {
-    super(message)
-    this.name = 'GraphError'
-  }
-}
 
 /** The download URL answered 404: it lives 5 minutes (§9), so a fresh one is needed. */
 export class MediaUrlExpiredError extends Error {
@@ -57,27 +40,6 @@ export function isRetryableGraphError(error: GraphError): boolean {
 
 function bearer(accessToken: string) {
   return { Authorization: `Bearer ${accessToken}` }
-}
-
-function isGraphErrorBody(body: unknown): body is GraphErrorResponse {
-  const error = (body as Partial<GraphErrorResponse> | null)?.error
-  return typeof error?.code === 'number' && typeof error.message === 'string'
-}
-
-/** The error a failed Graph response carries, with Meta's code when its body is a Graph error. */
-async function graphErrorOf(response: Response, what: string): Promise<GraphError> {
-  const text = await response.text().catch(() => '')
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  } catch {
-    body = undefined
-  }
-  if (!isGraphErrorBody(body)) {
-    return new GraphError(response.status, undefined, `${what} answered ${response.status}`)
-  }
-  const { code, message } = body.error
-  return new GraphError(response.status, code, `${what} answered ${response.status}: ${message}`)
 }
 
 /** Asks Meta where a media id can be downloaded (`GET /{version}/{media-id}`, §9). */

@@ -1,7 +1,24 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { GraphErrorResponse, MediaUrlResponse } from '../../src/whatsapp/cloud-api.js'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type {
+  GraphErrorResponse,
+  MediaUrlResponse,
+  SendMessageRequest,
+} from '../../src/whatsapp/cloud-api.js'
+import {
+  mostInAnyWindow,
+  readMessagesBody,
+  recipientOf,
+  sendResponse,
+  smallestPairGap,
+  takeFailure,
+  type RecordedRead,
+  type RecordedSend,
+  type RefusedSend,
+  type SendFailure,
+} from './meta-graph-sends.js'
 
 /** One request the fake received, as it arrived. */
 export interface RecordedRequest {
@@ -39,13 +56,24 @@ interface Route {
   readonly method: string
   readonly pattern: RegExp
   readonly versioned: boolean
-  handle(context: RouteContext): FakeReply
+  handle(context: RouteContext): FakeReply | Promise<FakeReply>
 }
 
-/** A Graph error body as Meta shapes it (reference §6). */
-export function graphError(status: number, code: number, message: string): FakeReply {
+/** A Graph error body as Meta shapes it (reference §6), with `error_data.details` when given. */
+export function graphError(
+  status: number,
+  code: number,
+  message: string,
+  details?: string,
+): FakeReply {
   const body: GraphErrorResponse = {
-    error: { message, type: 'OAuthException', code, fbtrace_id: randomBytes(6).toString('hex') },
+    error: {
+      message,
+      type: 'OAuthException',
+      code,
+      ...(details !== undefined && { error_data: { messaging_product: 'whatsapp', details } }),
+      fbtrace_id: randomBytes(6).toString('hex'),
+    },
   }
   return { status, body }
 }
@@ -53,11 +81,17 @@ export function graphError(status: number, code: number, message: string): FakeR
 /**
  * A local stand-in for Meta's Graph API. It checks every request carries the expected Bearer
  * token and Graph version and lists each violation in `problems`, which tests assert is empty.
- * New endpoints (sends, uploads) are rows added to the route table.
+ * New endpoints (uploads, templates) are rows added to the route table.
  */
 export class FakeMetaGraph {
   readonly requests: RecordedRequest[] = []
   readonly problems: string[] = []
+  readonly sends: RecordedSend[] = []
+  readonly refusedSends: RefusedSend[] = []
+  readonly reads: RecordedRead[] = []
+  /** Sends and mark-reads are answered this much later (timeout tests). */
+  sendDelayMs = 0
+  private readonly sendFailures: SendFailure[] = []
   private readonly media = new Map<string, FakeMedia>()
   private readonly expiredOnce = new Set<string>()
   private readonly lookupFailures = new Map<string, FakeReply>()
@@ -67,6 +101,12 @@ export class FakeMetaGraph {
       pattern: /^\/media-files\/([^/]+)$/,
       versioned: false,
       handle: (context) => this.serveFile(context),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/[^/]+\/([^/]+)\/messages$/,
+      versioned: true,
+      handle: (context) => this.answerMessages(context),
     },
     {
       method: 'GET',
@@ -91,6 +131,31 @@ export class FakeMetaGraph {
   /** The next lookup of this id answers `reply` instead (rate limits, outages). */
   failLookupOnce(id: string, reply: FakeReply): void {
     this.lookupFailures.set(id, reply)
+  }
+
+  /** The next `times` (default 1) sends that `match` answer `reply`; kept in `refusedSends`. */
+  failSends(
+    reply: FakeReply,
+    options: { times?: number; match?: (body: SendMessageRequest) => boolean } = {},
+  ): void {
+    const { times = 1, match = () => true } = options
+    this.sendFailures.push({ reply, match, left: times })
+  }
+
+  /** Accepted sends to this phone number (`to`) or BSUID (`recipient`). */
+  sendsTo(phoneOrBsuid: string): RecordedSend[] {
+    return this.sends.filter((s) => recipientOf(s.body) === phoneOrBsuid)
+  }
+
+  /** The most sends from this number that arrived within any span of `windowMs` (pacing). */
+  maxSendsInAnyWindow(phoneNumberId: string, windowMs: number): number {
+    const instants = this.sends.filter((s) => s.phoneNumberId === phoneNumberId).map((s) => s.at)
+    return mostInAnyWindow(instants, windowMs)
+  }
+
+  /** The shortest time (ms) between two sends from one number to one recipient; Infinity if none. */
+  smallestGapToSameRecipient(): number {
+    return smallestPairGap(this.sends)
   }
 
   /** Requests whose path mentions this id (its lookups and downloads). */
@@ -129,7 +194,7 @@ export class FakeMetaGraph {
     }
     this.check(request, route)
     const params = route.pattern.exec(request.path)?.slice(1) ?? []
-    send(res, route.handle({ params, request, baseUrl }))
+    send(res, await route.handle({ params, request, baseUrl }))
   }
 
   private check(request: RecordedRequest, route: Route) {
@@ -143,6 +208,38 @@ export class FakeMetaGraph {
         `${where}: Graph version ${version ?? ''}, expected ${this.expected.version}`,
       )
     }
+  }
+
+  private async answerMessages({ params: [phoneNumberId = ''], request }: RouteContext) {
+    const reply = this.handleMessages(phoneNumberId, request, Date.now())
+    if (this.sendDelayMs > 0) await sleep(this.sendDelayMs)
+    return reply
+  }
+
+  private handleMessages(phoneNumberId: string, request: RecordedRequest, at: number): FakeReply {
+    const where = `${request.method} ${request.path}`
+    const message = readMessagesBody(request.headers['content-type'], request.body)
+    switch (message.kind) {
+      case 'invalid':
+        this.problems.push(...message.problems.map((problem) => `${where}: ${problem}`))
+        return graphError(400, 100, `(#100) Invalid parameter: ${message.problems.join('; ')}`)
+      case 'read':
+        this.reads.push({ phoneNumberId, wamid: message.body.message_id })
+        return { status: 200, body: { success: true } }
+      case 'send':
+        return this.acceptSend(phoneNumberId, message.body, at)
+    }
+  }
+
+  private acceptSend(phoneNumberId: string, body: SendMessageRequest, at: number): FakeReply {
+    const refusal = takeFailure(this.sendFailures, body)
+    if (refusal) {
+      this.refusedSends.push({ phoneNumberId, body, at, reply: refusal })
+      return refusal
+    }
+    const wamid = `wamid.${randomBytes(24).toString('base64url')}`
+    this.sends.push({ phoneNumberId, body, at, wamid })
+    return { status: 200, body: sendResponse(body, wamid) }
   }
 
   private lookUpMedia({ params: [id = ''], baseUrl }: RouteContext): FakeReply {

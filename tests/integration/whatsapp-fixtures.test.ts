@@ -1,29 +1,17 @@
-import { readFileSync } from 'node:fs'
-import { Ajv2020 } from 'ajv/dist/2020.js'
-import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import type { WebhookPayload } from '../../src/whatsapp/cloud-api.js'
 import { fixtureNames, loadFixture } from '../helpers/whatsapp-fixtures.js'
+import { validatorFor } from '../helpers/openapi-schemas.js'
 import { KNOWN_TYPES } from '../../src/messages/inbound-rules.js'
 
-const SPEC_ID = 'https://parley.invalid/openapi/whatsapp-cloud-api.yaml'
-const spec = parse(
-  readFileSync(new URL('../../openapi/whatsapp-cloud-api.yaml', import.meta.url), 'utf8'),
-) as Record<string, unknown>
-
-// The whole document goes in under an $id so every `#/components/schemas/...` $ref resolves;
-// strict: false lets ajv skip the OpenAPI keywords around the schemas.
-const ajv = new Ajv2020({ strict: false, allErrors: true })
-ajv.addSchema({ ...spec, $id: SPEC_ID })
-const validatePayload = ajv.getSchema(`${SPEC_ID}#/components/schemas/WebhookPayload`)
-if (!validatePayload) throw new Error('WebhookPayload schema not found in the spec')
+const validatePayload = validatorFor('WebhookPayload')
 
 // Every type Parley handles must have a fixture.
 const KNOWN_MESSAGE_TYPES = [...KNOWN_TYPES]
 const KNOWN_STATUSES: string[] = ['sent', 'delivered', 'read', 'failed', 'played']
 
 function errorsOf(body: unknown): string {
-  return validatePayload?.(body) === true ? '' : ajv.errorsText(validatePayload?.errors)
+  return validatePayload(body).join('; ')
 }
 
 function valuesOf(payload: WebhookPayload) {

@@ -387,7 +387,7 @@ export interface components {
             timestamp: number;
         };
         /** @description Body of a send. Give `to` (phone number) or, from July 2026, `recipient` (BSUID), and the object named by `type`. */
-        SendMessageRequest: {
+        SendMessageRequest: ({
             /** @constant */
             messaging_product: "whatsapp";
             /** @enum {string} */
@@ -421,7 +421,7 @@ export interface components {
             audio?: components["schemas"]["OutboundMedia"];
             document?: components["schemas"]["OutboundMedia"];
             sticker?: components["schemas"]["OutboundMedia"];
-        };
+        } & (unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown & unknown)) & (unknown | unknown);
         /** @description Media by uploaded `id` (preferred at high throughput) or by `link` */
         OutboundMedia: {
             id?: string;
