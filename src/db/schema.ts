@@ -2,3 +2,6 @@
 export * from './tables/common.js'
 export * from './tables/accounts.js'
 export * from './tables/messaging.js'
+export * from './tables/consent-state.js'
+export * from './tables/consent.js'
+export * from './tables/outbound.js'

@@ -22,6 +22,9 @@ export const workspaces = pgTable(
     wabaId: text('waba_id'),
     accessTokenEnc: text('access_token_enc'),
     settings: jsonb('settings').notNull().default({}),
+    // Set when Meta answered that the token or the account cannot send (190, 368).
+    sendingPausedAt: timestamp('sending_paused_at', { withTimezone: true }),
+    sendingPausedReason: text('sending_paused_reason'),
     createdAt: createdAt(),
   },
   () => [tenantPolicy(sql`id`)],

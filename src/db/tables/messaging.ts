@@ -17,6 +17,7 @@ import {
 
 import { createdAt, tenantPolicy } from './common.js'
 import { workspaceRef } from './accounts.js'
+import { consentChecks, consentColumns } from './consent-state.js'
 
 /**
  * Every webhook POST Meta made, stored before the 200 and processed afterwards by jobs.
@@ -72,6 +73,7 @@ export const contacts = pgTable(
     firstTouch: jsonb('first_touch').$type<Touch>(),
     firstTouchAt: timestamp('first_touch_at', { withTimezone: true }),
     lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
+    ...consentColumns(),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -84,6 +86,7 @@ export const contacts = pgTable(
       t.lastInboundAt.desc().nullsLast(),
       t.id.desc(),
     ),
+    consentChecks(),
     tenantPolicy(),
   ],
 ).enableRLS()
