@@ -12,6 +12,12 @@ export const ERRORS = {
   email_taken: { status: 409, title: 'A user with this email already exists' },
   already_set_up: { status: 409, title: 'Parley is already set up' },
   last_owner: { status: 409, title: 'A workspace must keep at least one active owner' },
+  contact_opted_out: { status: 409, title: 'The contact opted out of messages' },
+  marketing_opted_out: { status: 409, title: 'The contact stopped marketing messages' },
+  outside_service_window: {
+    status: 422,
+    title: 'The 24-hour customer service window is closed: send a template',
+  },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   rate_limited: { status: 429, title: 'Too many attempts' },
   internal: { status: 500, title: 'Something went wrong' },

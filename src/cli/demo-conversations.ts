@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Tx } from '../db/tenant.js'
 import type { FieldCipher } from '../crypto/field-cipher.js'
 import type { ChangeValue, InboundMessage } from '../whatsapp/cloud-api.js'
+import { consentSettingsOf } from '../consent/settings.js'
 import { applyChange } from '../webhooks/apply-change.js'
 import { insertMessage } from '../messages/messages.repo.js'
 import { resolveContact } from '../contacts/resolve-contact.js'
@@ -78,7 +79,13 @@ export async function loadDemoConversations(
   tx: Tx,
   scope: { workspaceId: string; cipher: FieldCipher; now: Date },
 ): Promise<number> {
-  const change = { ...scope, storeContent: true, receivedAt: scope.now, eventId: 0 }
+  const change = {
+    ...scope,
+    storeContent: true,
+    receivedAt: scope.now,
+    eventId: 0,
+    consent: consentSettingsOf({}),
+  }
   for (const [index, contact] of CONTACTS.entries()) {
     const theirs = contact.lines.filter((line) => line[1] === 'them')
     const value: ChangeValue = {

@@ -48,6 +48,10 @@ const contactColumns = {
   firstTouch: contacts.firstTouch,
   firstTouchAt: contacts.firstTouchAt,
   lastInboundAt: contacts.lastInboundAt,
+  consentState: contacts.consentState,
+  consentAt: contacts.consentAt,
+  marketingState: contacts.marketingState,
+  marketingAt: contacts.marketingAt,
   createdAt: contacts.createdAt,
 }
 

@@ -69,7 +69,8 @@ export async function mergeContactInto(tx: Tx, fromId: string, intoId: string): 
     delete from preference_updates p using preference_updates keep
     where p.contact_id = ${fromId} and keep.contact_id = ${intoId} and keep.category = p.category
       and keep.value = p.value and keep.occurred_at = p.occurred_at`)
-  for (const table of ['messages', 'contact_touches', 'message_reactions', 'preference_updates']) {
+  const owned = ['messages', 'contact_touches', 'message_reactions', 'preference_updates', 'sends']
+  for (const table of [...owned, 'consent_events']) {
     await tx.execute(
       sql`update ${sql.identifier(table)} set contact_id = ${intoId} where contact_id = ${fromId}`,
     )
@@ -80,10 +81,20 @@ export async function mergeContactInto(tx: Tx, fromId: string, intoId: string): 
         then f.first_touch else c.first_touch end,
       first_touch_at = least(c.first_touch_at, f.first_touch_at),
       last_inbound_at = greatest(c.last_inbound_at, f.last_inbound_at),
-      created_at = least(c.created_at, f.created_at)
+      created_at = least(c.created_at, f.created_at),
+      ${newerConsentOf('consent_state', 'consent_at')},
+      consent_event_id = case when ${sql.raw(isNewer('consent_at'))} then f.consent_event_id
+        else c.consent_event_id end,
+      ${newerConsentOf('marketing_state', 'marketing_at')}
     from contacts f where c.id = ${intoId} and f.id = ${fromId}`)
   await tx.delete(contacts).where(eq(contacts.id, fromId))
 }
+
+// The merged record keeps, per scope, the consent decided by the more recent event.
+const isNewer = (at: string) => `coalesce(f.${at}, '-infinity') > coalesce(c.${at}, '-infinity')`
+const newerConsentOf = (state: string, at: string) =>
+  sql.raw(`${state} = case when ${isNewer(at)} then f.${state} else c.${state} end,
+      ${at} = greatest(c.${at}, f.${at})`)
 
 /** Moves the contact's last inbound time forward (never back: events arrive out of order). */
 export async function touchLastInbound(tx: Tx, id: string, at: Date): Promise<void> {

@@ -1,6 +1,8 @@
 import type { Tx } from '../db/tenant.js'
 import type { FieldCipher } from '../crypto/field-cipher.js'
 import { toE164 } from './phone.js'
+import { inheritConsent } from '../consent/consent.repo.js'
+import { bsuidHashes } from '../consent/record-consent.js'
 import {
   findContactByBsuid,
   findContactByPhoneIndexes,
@@ -65,6 +67,9 @@ export async function resolveContact(
   }
   // Most messages come from a known contact with the same profile: no write, no row lock.
   if (Object.keys(changes).length > 0) await updateContact(tx, existing.id, changes)
+  if ('bsuid' in changes || 'phoneIndex' in changes) {
+    await inheritConsent(tx, existing.id, consentHashes(cipher, { phone, bsuid }))
+  }
   return existing.id
 }
 
@@ -102,5 +107,18 @@ async function createContact(tx: Tx, scope: ContactScope, identity: ContactIdent
     ...profileFields(identity),
   })
   // A concurrent event created the same person first: its record is the one.
-  return id ?? resolveContact(tx, scope, identity)
+  if (id === undefined) return resolveContact(tx, scope, identity)
+  await inheritConsent(tx, id, consentHashes(cipher, { phone, bsuid }))
+  return id
+}
+
+// The keys an erased contact's consent log entries are found under.
+function consentHashes(
+  cipher: FieldCipher,
+  ids: { phone?: string | undefined; bsuid?: string | undefined },
+) {
+  return {
+    phone: ids.phone ? cipher.blindIndexes(ids.phone) : [],
+    bsuid: ids.bsuid ? bsuidHashes(cipher, ids.bsuid) : [],
+  }
 }

@@ -31,7 +31,20 @@ export function contactJson(row: ContactRow, cipher: FieldCipher) {
       ? { ...referralJson(firstTouch), at: firstTouchAt?.toISOString() ?? null }
       : null,
     lastInboundAt: row.lastInboundAt?.toISOString() ?? null,
+    consent: consentJson(row),
     createdAt: row.createdAt.toISOString(),
+  }
+}
+
+/** A contact's consent as the API shows it: both states and when each last changed. */
+export function consentJson(
+  row: Pick<ContactRow, 'consentState' | 'consentAt' | 'marketingState' | 'marketingAt'>,
+) {
+  return {
+    state: row.consentState,
+    changedAt: row.consentAt?.toISOString() ?? null,
+    marketing: row.marketingState,
+    marketingChangedAt: row.marketingAt?.toISOString() ?? null,
   }
 }
 

@@ -8,6 +8,7 @@ import { purgeProcessedEvents } from '../webhooks/purge.js'
 import { purgeFinishedJobs } from './purge.js'
 import { downloadMedia } from '../messages/download-media.js'
 import { sweepPendingMedia } from '../messages/sweep-media.js'
+import { dispatchDueSends } from '../outbound/dispatch.js'
 import type { JobQueue } from './runner.js'
 
 /** What a job handler may use. */
@@ -43,6 +44,7 @@ function defineJob<S extends z.ZodType>(definition: JobDefinition<S>): JobDefini
 
 const HOUR = 60 * 60 * 1000
 const WEBHOOK_SWEEP_MS = 10_000
+const SEND_SWEEP_MS = 10_000
 
 /** Every background job Parley runs. Handlers must be safe to run twice. */
 export const JOBS = {
@@ -84,6 +86,15 @@ export const JOBS = {
     version: 1,
     payload: z.object({ workspaceId: z.uuid(), messageId: z.uuid() }),
     run: (deps, payload) => downloadMedia(deps, payload),
+  }),
+  // Kicked whenever a send is queued; the schedule carries on retries and paced sends.
+  'outbound.dispatch': defineJob({
+    version: 1,
+    payload: z.object({}),
+    everyMs: SEND_SWEEP_MS,
+    // One dispatcher per process keeps the per-number pacing in one place.
+    concurrency: 1,
+    run: (deps) => dispatchDueSends(deps),
   }),
   'whatsapp.sweep-media': defineJob({
     version: 1,

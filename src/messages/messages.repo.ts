@@ -80,8 +80,13 @@ export async function upsertReaction(
 export async function insertPreferenceUpdate(
   tx: Tx,
   row: typeof preferenceUpdates.$inferInsert,
-): Promise<void> {
-  await tx.insert(preferenceUpdates).values(row).onConflictDoNothing()
+): Promise<boolean> {
+  const inserted = await tx
+    .insert(preferenceUpdates)
+    .values(row)
+    .onConflictDoNothing()
+    .returning({ id: preferenceUpdates.id })
+  return inserted.length === 1
 }
 
 /** Records an account-level error once per place in its webhook event. */
@@ -90,4 +95,31 @@ export async function insertPlatformError(
   row: typeof platformErrors.$inferInsert,
 ): Promise<void> {
   await tx.insert(platformErrors).values(row).onConflictDoNothing()
+}
+
+/**
+ * Stores a message Meta accepted from Parley. A status may have created it first (Meta can
+ * report before the sender records the answer): that row keeps its state and gains the rest.
+ */
+export async function upsertSentMessage(
+  tx: Tx,
+  row: typeof messages.$inferInsert,
+): Promise<string | undefined> {
+  const [stored] = await tx
+    .insert(messages)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [messages.workspaceId, messages.wamid],
+      set: {
+        contactId: sql`excluded.contact_id`,
+        type: sql`excluded.type`,
+        textEnc: sql`excluded.text_enc`,
+        contentEnc: sql`excluded.content_enc`,
+        contextWamid: sql`excluded.context_wamid`,
+        sentAt: sql`excluded.sent_at`,
+      },
+      setWhere: sql`${messages.type} = 'unknown'`,
+    })
+    .returning({ id: messages.id })
+  return stored?.id
 }

@@ -6,11 +6,31 @@ import { recordInbound, type InboundScope, type MediaToFetch } from '../messages
 import { recordStatus } from '../messages/record-status.js'
 import { insertPlatformError, insertPreferenceUpdate } from '../messages/messages.repo.js'
 import { parseMetaTime } from '../messages/inbound-rules.js'
+import { applyInboundConsent } from '../consent/inbound-consent.js'
+import { recordConsentChange } from '../consent/record-consent.js'
+import type { WorkspaceConsent } from '../consent/settings.js'
 
-/** One change's place: the stored event and its entry/change position. */
+// Meta's answer when a contact stopped marketing messages from the business (reference §6).
+const MARKETING_STOPPED = 131050
+// Meta's user_preferences values (reference §2.8) and the marketing state each sets.
+const PREFERENCE_STATES: Readonly<Record<string, 'stopped' | 'allowed' | undefined>> = {
+  stop: 'stopped',
+  resume: 'allowed',
+}
+
+/** One change's place (the stored event and its entry/change position) and its workspace's consent settings. */
 export interface ChangeScope extends InboundScope {
   readonly eventId: number
   readonly position: string
+  readonly consent: WorkspaceConsent
+  readonly now: Date
+}
+
+/** What applying a change left for jobs to do. */
+export interface ChangeEffects {
+  readonly media: MediaToFetch[]
+  /** Consent confirmations queued for the send gate's dispatcher. */
+  sendsQueued: number
 }
 
 /** The `contacts[]` entry that describes the sender/recipient with these ids, if any. */
@@ -50,23 +70,26 @@ export async function applyChange(
   tx: Tx,
   scope: ChangeScope,
   value: ChangeValue,
-): Promise<MediaToFetch[]> {
-  const media = await applyMessages(tx, scope, value)
+): Promise<ChangeEffects> {
+  const effects = await applyMessages(tx, scope, value)
   await applyStatuses(tx, scope, value)
   await applyErrors(tx, scope, value)
   await applyPreferences(tx, scope, value)
-  return media
+  return effects
 }
 
 async function applyMessages(tx: Tx, scope: ChangeScope, value: ChangeValue) {
-  const media: MediaToFetch[] = []
+  const effects: ChangeEffects = { media: [], sendsQueued: 0 }
   for (const message of value.messages ?? []) {
     const ids = { phone: message.from, bsuid: message.from_user_id }
     const contactId = await resolveContact(tx, scope, identityOf(value.contacts, ids))
     const fetch = await recordInbound(tx, scope, message, contactId)
-    if (fetch) media.push(fetch)
+    if (fetch) effects.media.push(fetch)
+    if (contactId === undefined) continue
+    const sentAt = parseMetaTime(message.timestamp, scope.receivedAt)
+    effects.sendsQueued += await applyInboundConsent(tx, scope, message, { id: contactId, sentAt })
   }
-  return media
+  return effects
 }
 
 async function applyStatuses(tx: Tx, scope: ChangeScope, value: ChangeValue) {
@@ -75,6 +98,17 @@ async function applyStatuses(tx: Tx, scope: ChangeScope, value: ChangeValue) {
     const ids = { phone, bsuid: status.recipient_user_id }
     const contactId = await resolveContact(tx, scope, identityOf(value.contacts, ids))
     await recordStatus(tx, scope, status, contactId)
+    if (contactId && status.errors?.some((e) => e.code === MARKETING_STOPPED)) {
+      await recordConsentChange(tx, scope, {
+        contactId,
+        scope: 'marketing',
+        state: 'stopped',
+        method: 'platform',
+        wamid: status.id,
+        occurredAt: parseMetaTime(status.timestamp, scope.receivedAt),
+        reason: 'Meta failed a marketing template with 131050',
+      })
+    }
   }
 }
 
@@ -96,12 +130,22 @@ async function applyPreferences(tx: Tx, scope: ChangeScope, value: ChangeValue) 
     const ids = { phone: preference.wa_id, bsuid: preference.user_id }
     const contactId = await resolveContact(tx, scope, identityOf(value.contacts, ids))
     if (contactId === undefined) continue
-    await insertPreferenceUpdate(tx, {
+    const occurredAt = parseMetaTime(preference.timestamp, scope.receivedAt)
+    const isNew = await insertPreferenceUpdate(tx, {
       workspaceId: scope.workspaceId,
       contactId,
       category: preference.category,
       value: preference.value,
-      occurredAt: parseMetaTime(preference.timestamp, scope.receivedAt),
+      occurredAt,
+    })
+    const state = PREFERENCE_STATES[preference.value]
+    if (!isNew || preference.category !== 'marketing_messages' || state === undefined) continue
+    await recordConsentChange(tx, scope, {
+      contactId,
+      scope: 'marketing',
+      state,
+      method: 'platform',
+      occurredAt,
     })
   }
 }

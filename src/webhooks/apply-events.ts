@@ -39,12 +39,18 @@ export async function applyEvents(
   const phoneIds = [...new Set(parsed.flatMap((p) => p.phoneNumberIds))]
   const routes = await withSystem(deps.db, (tx) => findRoutes(tx, phoneIds))
   const media: MediaToFetch[] = []
-  for (const [workspaceId, work] of groupByWorkspace(parsed, routes, deps.cipher)) {
+  let sendsQueued = 0
+  for (const [workspaceId, work] of groupByWorkspace(parsed, routes, deps)) {
     await withTenant(deps.db, workspaceId, async (tx) => {
-      for (const { scope, change } of work) media.push(...(await applyChange(tx, scope, change)))
+      for (const { scope, change } of work) {
+        const effects = await applyChange(tx, scope, change)
+        media.push(...effects.media)
+        sendsQueued += effects.sendsQueued
+      }
     })
   }
   for (const item of media) await deps.jobs.enqueue('whatsapp.download-media', item)
+  if (sendsQueued > 0) await deps.jobs.enqueue('outbound.dispatch', {})
   return new Map(parsed.map((p) => [p.event.id, routingOf(p, routes)]))
 }
 
@@ -53,8 +59,9 @@ type Work = { scope: ChangeScope; change: EnvelopeChange['value'] }[]
 function groupByWorkspace(
   parsed: Parsed[],
   routes: Map<string, WorkspaceRoute>,
-  cipher: FieldCipher,
+  deps: { cipher: FieldCipher; now(): Date },
 ): Map<string, Work> {
+  const now = deps.now()
   const byWorkspace = new Map<string, Work>()
   for (const { event, changes } of parsed) {
     for (const change of changes) {
@@ -62,7 +69,8 @@ function groupByWorkspace(
       const route = phoneNumberId === undefined ? undefined : routes.get(phoneNumberId)
       if (!APPLIED_FIELDS.has(change.field) || route === undefined) continue
       const work = byWorkspace.get(route.workspaceId) ?? []
-      work.push({ scope: { ...scopeOf(route, event, change), cipher }, change: change.value })
+      const scope = { ...scopeOf(route, event, change), cipher: deps.cipher, now }
+      work.push({ scope, change: change.value })
       byWorkspace.set(route.workspaceId, work)
     }
   }
@@ -73,6 +81,7 @@ function scopeOf(route: WorkspaceRoute, event: ClaimedEvent, change: EnvelopeCha
   return {
     workspaceId: route.workspaceId,
     storeContent: route.storeMessageContent,
+    consent: route.consent,
     receivedAt: event.receivedAt,
     eventId: event.id,
     position: change.position,

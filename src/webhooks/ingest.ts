@@ -88,7 +88,9 @@ function toStoredEvent(
     const route = routes.get(id)
     return route ? [{ id, ...route }] : []
   })
-  const withoutContent = new Set(known.filter((r) => !r.storeMessageContent).map((r) => r.id))
+  const withoutContent = new Map(
+    known.filter((r) => !r.storeMessageContent).map((r) => [r.id, r.consent.lists]),
+  )
   // Privacy mode: content is dropped here, before the first write, not cleaned up afterwards.
   const body =
     withoutContent.size > 0

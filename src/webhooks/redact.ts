@@ -1,4 +1,5 @@
 import { changesOf } from './envelope.js'
+import { classifyConsent, type ConsentKeywordLists } from '../consent/rules.js'
 
 /**
  * What survives of a message in privacy mode: identifiers, times, types, reply context and ad
@@ -36,26 +37,45 @@ function pick(source: unknown, keys: readonly string[]): Record<string, unknown>
   return Object.fromEntries(keys.filter((key) => key in record).map((key) => [key, record[key]]))
 }
 
-function redactMessage(message: Record<string, unknown>): Record<string, unknown> {
+function redactMessage(
+  message: Record<string, unknown>,
+  lists: ConsentKeywordLists,
+): Record<string, unknown> {
   const kept = pick(message, KEPT_MESSAGE_FIELDS)
   const type = typeof message.type === 'string' ? message.type : ''
   const contentFields = KEPT_CONTENT_FIELDS[type]
   if (contentFields !== undefined && type in message)
     kept[type] = pick(message[type], contentFields)
+  const keyword = type === 'text' ? consentKeywordOf(message.text, lists) : undefined
+  if (keyword !== undefined) kept.text = { body: keyword }
   return kept
 }
 
+// A STOP or START must still be honoured once the words are gone: the text is replaced by the
+// list entry it matched, which classifies the same way when the event is processed.
+function consentKeywordOf(text: unknown, lists: ConsentKeywordLists): string | undefined {
+  const body = (text as { body?: unknown } | null)?.body
+  if (typeof body !== 'string') return undefined
+  const decision = classifyConsent(body, lists)
+  return decision.intent === 'none' ? undefined : decision.keyword
+}
+
 /**
- * A copy of the envelope with message content removed from changes addressed to `phoneNumberIds`
- * (workspaces that do not store message content). Other changes are left as they are.
+ * A copy of the envelope with message content removed from changes addressed to the numbers of
+ * `keywordsByNumber` (workspaces that do not store message content), keeping only consent
+ * keywords, matched with each workspace's lists. Other changes are left as they are.
  */
-export function redactContent(payload: unknown, phoneNumberIds: ReadonlySet<string>): unknown {
+export function redactContent(
+  payload: unknown,
+  keywordsByNumber: ReadonlyMap<string, ConsentKeywordLists>,
+): unknown {
   const copy = structuredClone(payload)
   for (const { value } of changesOf(copy)) {
     const phoneNumberId = value.metadata?.phone_number_id
-    if (phoneNumberId === undefined || !phoneNumberIds.has(phoneNumberId)) continue
+    const lists = phoneNumberId === undefined ? undefined : keywordsByNumber.get(phoneNumberId)
+    if (lists === undefined) continue
     if (Array.isArray(value.messages)) {
-      const redacted = value.messages.map((m) => redactMessage(m as Record<string, unknown>))
+      const redacted = value.messages.map((m) => redactMessage(m as Record<string, unknown>, lists))
       ;(value as Record<string, unknown>).messages = redacted
     }
   }

@@ -1,12 +1,14 @@
 import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
 import { storesMessageContent } from '../workspaces/settings.js'
+import { consentSettingsOf, type WorkspaceConsent } from '../consent/settings.js'
 import { webhookEvents, workspaces } from '../db/schema.js'
 
-/** Where a business number's events go, and whether that workspace keeps message content. */
+/** Where a business number's events go, whether that workspace keeps message content, and its consent words. */
 export interface WorkspaceRoute {
   readonly workspaceId: string
   readonly storeMessageContent: boolean
+  readonly consent: WorkspaceConsent
 }
 
 /** Workspaces owning these numbers (system transaction: no workspace is known yet). */
@@ -26,7 +28,11 @@ export async function findRoutes(
   return new Map(
     rows.map((r) => [
       r.phoneNumberId ?? '',
-      { workspaceId: r.id, storeMessageContent: storesMessageContent(r.settings) },
+      {
+        workspaceId: r.id,
+        storeMessageContent: storesMessageContent(r.settings),
+        consent: consentSettingsOf(r.settings),
+      },
     ]),
   )
 }

@@ -1,0 +1,62 @@
+import type { Tx } from '../db/tenant.js'
+import type { ConsentScope } from '../db/schema.js'
+import { AppError } from '../errors.js'
+import { loadContactRow, consentJson } from '../contacts/show-contact.js'
+import { recordConsentChange, type ConsentScopeDeps } from './record-consent.js'
+
+/** Who changed consent by hand: a console user, or an API key. */
+export type ConsentActor =
+  | { readonly method: 'manual'; readonly userId: string }
+  | { readonly method: 'api'; readonly apiKeyId: string }
+
+/** A consent change made by a person rather than by the contact. */
+export interface ManualChange {
+  readonly contactId: string
+  readonly direction: 'opt_out' | 'opt_in'
+  readonly scope: ConsentScope
+  readonly actor: ConsentActor
+  readonly reason?: string | undefined
+}
+
+const NEW_STATE = {
+  messaging: { opt_out: 'opted_out', opt_in: 'subscribed' },
+  marketing: { opt_out: 'stopped', opt_in: 'allowed' },
+} as const
+
+/** The longest reason kept in the log. */
+export const MAX_REASON_LENGTH = 500
+
+/**
+ * Opts a contact out or back in on someone's word, logged with who did it and why. Opting back
+ * in needs a reason (the caller checks the role: owner or admin). Answers the contact's consent.
+ */
+export async function changeConsentByHand(
+  tx: Tx,
+  deps: ConsentScopeDeps & { readonly now: Date },
+  change: ManualChange,
+) {
+  const reason = change.reason?.trim() || undefined
+  if (change.direction === 'opt_in' && reason === undefined) {
+    throw new AppError('validation_failed', 'Opting a contact back in needs a reason')
+  }
+  if (reason !== undefined && reason.length > MAX_REASON_LENGTH) {
+    throw new AppError(
+      'validation_failed',
+      `The reason must be at most ${MAX_REASON_LENGTH} characters`,
+    )
+  }
+  await loadContactRow(tx, change.contactId)
+  const { actor } = change
+  await recordConsentChange(tx, deps, {
+    contactId: change.contactId,
+    scope: change.scope,
+    state: NEW_STATE[change.scope][change.direction],
+    method: actor.method,
+    occurredAt: deps.now,
+    reason,
+    ...(actor.method === 'manual'
+      ? { actorUserId: actor.userId }
+      : { actorApiKeyId: actor.apiKeyId }),
+  })
+  return consentJson(await loadContactRow(tx, change.contactId))
+}

@@ -1,0 +1,89 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { AppEnv } from '../http/env.js'
+import { currentPrincipal, requireRole } from '../http/roles.js'
+import { isUuid } from '../db/tenant.js'
+import { AppError } from '../errors.js'
+import { queueSend, type SendRequest } from './queue-send.js'
+
+const text = z.object({
+  text: z.string().min(1).max(4096),
+  previewUrl: z.boolean().optional(),
+  replyTo: z.string().min(1).max(256).optional(),
+})
+const template = z.object({
+  template: z.object({
+    name: z.string().min(1).max(512),
+    language: z.string().min(2).max(15),
+    components: z.array(z.record(z.string(), z.unknown())).max(20).optional(),
+    // Unknown templates count as marketing: the stricter category can only refuse too much.
+    category: z.enum(['marketing', 'utility', 'authentication']).default('marketing'),
+  }),
+  replyTo: z.string().min(1).max(256).optional(),
+})
+const sendBody = z.union([text.strict(), template.strict()])
+
+type SendBody = z.infer<typeof sendBody>
+
+function contentOf(body: SendBody): Pick<SendRequest, 'content' | 'category'> {
+  const replyTo = body.replyTo ? { replyTo: body.replyTo } : {}
+  if ('text' in body) {
+    const previewUrl = body.previewUrl ? { previewUrl: true } : {}
+    return {
+      content: { kind: 'text', text: body.text, ...previewUrl, ...replyTo },
+      category: 'service',
+    }
+  }
+  const { category, components, ...spec } = body.template
+  const withComponents = components ? { ...spec, components } : spec
+  return { content: { kind: 'template', template: withComponents, ...replyTo }, category }
+}
+
+async function readSendBody(raw: Promise<unknown>): Promise<SendBody> {
+  const json = await raw.catch(() => {
+    throw new AppError('malformed_payload')
+  })
+  const parsed = sendBody.safeParse(json)
+  if (!parsed.success) {
+    throw new AppError(
+      'validation_failed',
+      'Send {"text": "..."} or {"template": {"name", "language", "components"}}',
+    )
+  }
+  return parsed.data
+}
+
+/** `POST /contacts/{id}/messages`: a message through the send gate; `kick` wakes the dispatcher. */
+export function sendsApi(kick: () => void) {
+  return new Hono<AppEnv>().post('/contacts/:id/messages', requireRole('sales'), async (c) => {
+    const contactId = c.req.param('id')
+    if (!isUuid(contactId)) throw new AppError('not_found')
+    const body = await readSendBody(c.req.json())
+    const key = c.req.header('idempotency-key')
+    if (key !== undefined && (key.length === 0 || key.length > 200)) {
+      throw new AppError('validation_failed', 'Idempotency-Key must be 1 to 200 characters')
+    }
+    const principal = currentPrincipal(c)
+    const { cipher } = c.var.deps
+    const now = c.var.deps.now()
+    const result = await c.var.tenant((tx) =>
+      queueSend(
+        tx,
+        { workspaceId: principal.workspaceId, cipher, now },
+        {
+          contactId,
+          ...contentOf(body),
+          origin: 'api',
+          idempotencyKey: key === undefined ? undefined : `api:${key}`,
+          createdByApiKeyId: principal.kind === 'api_key' ? principal.id : undefined,
+        },
+      ),
+    )
+    if ('refused' in result) {
+      // Only a consent confirmation can be superseded, and an API send is never one.
+      throw new AppError(result.refused === 'confirmation_superseded' ? 'internal' : result.refused)
+    }
+    if (result.created) kick()
+    return c.json({ id: result.queued.id, status: result.queued.state }, 202)
+  })
+}

@@ -1,0 +1,99 @@
+import type { Db } from '../db/client.js'
+import type { FieldCipher } from '../crypto/field-cipher.js'
+import type { Logger } from 'pino'
+import type { GraphTarget } from '../whatsapp/graph-errors.js'
+import type { Recipient } from '../whatsapp/send-bodies.js'
+import { withTenant, type Tx } from '../db/tenant.js'
+import { sendMessage, type SentMessage } from '../whatsapp/graph-client.js'
+import { refusalFor } from './gate-rules.js'
+import { requestFor, type SendContent } from './content.js'
+import { loadLeasedSend, lockSendTarget, recordOutcome, type SendTarget } from './outbound.repo.js'
+import { recordCallResult, type CallResult } from './record-result.js'
+import type { ClaimedSend } from './dispatch.repo.js'
+import type { NumberPacer } from './pacing.js'
+import { messagesPerSecondOf } from './send-settings.js'
+
+/** What delivering a send needs. */
+export interface DeliverDeps {
+  readonly db: Db
+  readonly cipher: FieldCipher
+  readonly log: Logger
+  readonly graph: GraphTarget
+  readonly now: () => Date
+  readonly pacer: NumberPacer
+}
+
+type LeasedSend = NonNullable<Awaited<ReturnType<typeof loadLeasedSend>>>
+
+/**
+ * Delivers one leased send: the gate decides again with the contact locked, and the call to
+ * Meta happens under that lock, so a STOP being applied waits until the call is over and every
+ * send checked after it sees the STOP. The outcome is written in a second transaction.
+ */
+export async function deliverSend(deps: DeliverDeps, claimed: ClaimedSend): Promise<string> {
+  const call = await withTenant(deps.db, claimed.workspaceId, (tx) =>
+    callUnderGate(deps, tx, claimed),
+  )
+  if (call.kind === 'done') return call.state
+  return withTenant(deps.db, claimed.workspaceId, (tx) =>
+    recordCallResult(tx, { ...deps, workspaceId: claimed.workspaceId }, call),
+  )
+}
+
+type GateOutcome = { kind: 'done'; state: string } | CallResult
+
+async function callUnderGate(
+  deps: DeliverDeps,
+  tx: Tx,
+  claimed: ClaimedSend,
+): Promise<GateOutcome> {
+  const send = await loadLeasedSend(tx, claimed.id)
+  if (send?.state !== 'sending') return { kind: 'done', state: send?.state ?? 'missing' }
+  const target = await lockSendTarget(tx, send.contactId)
+  const now = deps.now()
+  const refusal = target ? refusalFor(target, send, now) : 'contact_opted_out'
+  const problem = refusal ? undefined : unsendable(send, target)
+  if (refusal || problem) {
+    const outcome = refusal
+      ? ({ state: 'skipped', reason: refusal } as const)
+      : ({ state: 'failed', error: { code: 0, title: problem ?? '' } } as const)
+    await recordOutcome(tx, send.id, outcome, { now, called: false, keepContent: true })
+    return { kind: 'done', state: outcome.state }
+  }
+  return callMeta(deps, send, target as SendTarget)
+}
+
+function unsendable(send: LeasedSend, target: SendTarget | undefined): string | undefined {
+  if (!send.phoneNumberId || !send.accessTokenEnc)
+    return 'the workspace has no WhatsApp number connected'
+  if (!send.contentEnc) return 'the send has no content'
+  if (!target?.phoneEnc && !target?.bsuid) return 'the contact has no phone number or BSUID'
+  return undefined
+}
+
+async function callMeta(
+  deps: DeliverDeps,
+  send: LeasedSend,
+  target: SendTarget,
+): Promise<CallResult> {
+  const { cipher } = deps
+  const content = JSON.parse(cipher.decrypt(send.contentEnc ?? '')) as SendContent
+  const recipient: Recipient = target.phoneEnc
+    ? { phone: cipher.decrypt(target.phoneEnc) }
+    : { bsuid: target.bsuid ?? '' }
+  const phoneNumberId = send.phoneNumberId ?? ''
+  const sender = {
+    ...deps.graph,
+    phoneNumberId,
+    accessToken: cipher.decrypt(send.accessTokenEnc ?? ''),
+  }
+  await deps.pacer.acquire(send.workspaceId, messagesPerSecondOf(send.settings))
+  let sent: SentMessage | undefined
+  let error: unknown
+  try {
+    sent = await sendMessage(sender, requestFor(recipient, content, send.id))
+  } catch (caught) {
+    error = caught
+  }
+  return { kind: 'called', send, content, sent, error, settings: send.settings }
+}

@@ -1,0 +1,89 @@
+import { sql } from 'drizzle-orm'
+import type { Tx } from '../db/tenant.js'
+
+/** A send leased to this worker. */
+export interface ClaimedSend {
+  readonly id: string
+  readonly workspaceId: string
+}
+
+/** Meta's pair limit: one message per 6 seconds to the same person (reference §7). */
+export const PAIR_SPACING_MS = 6000
+/** Meta's default throughput per business number (reference §7). */
+export const DEFAULT_MESSAGES_PER_SECOND = 80
+
+// All workspaces, or only these.
+function onlyIn(workspaceIds: readonly string[] | undefined) {
+  if (workspaceIds === undefined) return sql`true`
+  const ids = JSON.stringify(workspaceIds)
+  return sql`s.workspace_id::text in (select jsonb_array_elements_text(${ids}::jsonb))`
+}
+
+const rateOf = sql.raw(
+  `coalesce((w.settings->>'messagesPerSecond')::int, ${DEFAULT_MESSAGES_PER_SECOND})`,
+)
+
+/**
+ * Leases due sends across workspaces (a system transaction), oldest first: per contact only its
+ * oldest due send, and only when nothing is in flight to that contact and its last call ended
+ * 6 s ago; per workspace no more than `caps[workspaceId]` (else its rate); none for a workspace
+ * whose sending is paused.
+ */
+export async function claimDueSends(
+  tx: Tx,
+  options: {
+    now: Date
+    leaseUntil: Date
+    caps: Readonly<Record<string, number>>
+    limit: number
+    workspaceIds?: readonly string[] | undefined
+  },
+): Promise<ClaimedSend[]> {
+  const spacingStart = new Date(options.now.getTime() - PAIR_SPACING_MS)
+  const result = await tx.execute<{ id: string; workspace_id: string }>(sql`
+    with due as (
+      select distinct on (s.contact_id) s.id, s.workspace_id, s.created_at,
+        least(coalesce((${JSON.stringify(options.caps)}::jsonb ->> s.workspace_id::text)::int,
+          ${rateOf}), ${rateOf}) as cap
+      from sends s join workspaces w on w.id = s.workspace_id
+      where s.state = 'queued' and s.next_attempt_at <= ${options.now}
+        and w.sending_paused_at is null and ${onlyIn(options.workspaceIds)}
+        and not exists (
+          select 1 from sends r where r.contact_id = s.contact_id
+            and (r.state = 'sending' or r.call_ended_at > ${spacingStart}))
+      order by s.contact_id, s.created_at
+    ), ranked as (
+      select id, cap, row_number() over (partition by workspace_id order by created_at) as n
+      from due
+    )
+    update sends s set state = 'sending', attempts = s.attempts + 1,
+      claimed_at = ${options.now}, lease_until = ${options.leaseUntil}
+    from (select id from ranked where n <= cap order by n limit ${options.limit}) picked
+    where s.id = picked.id and s.state = 'queued'
+    returning s.id, s.workspace_id`)
+  return result.rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id }))
+}
+
+/**
+ * Sends whose lease ran out were cut off mid-attempt (a crash): Meta may have received them, so
+ * they become `unknown` and are never sent again automatically. Returns how many.
+ */
+export async function expireLeases(tx: Tx, now: Date): Promise<number> {
+  const result = await tx.execute(sql`
+    update sends set state = 'unknown', lease_until = null,
+      last_error = '{"code": 0, "title": "the attempt was cut off; Meta may have the message"}'
+    where state = 'sending' and lease_until < ${now}`)
+  return result.rowCount ?? 0
+}
+
+/** When the next queued send becomes due, if any (paused workspaces wait for a resume). */
+export async function nextDueAt(
+  tx: Tx,
+  workspaceIds?: readonly string[],
+): Promise<Date | undefined> {
+  const result = await tx.execute<{ at: string | null }>(sql`
+    select min(s.next_attempt_at) as at from sends s join workspaces w on w.id = s.workspace_id
+    where s.state = 'queued' and w.sending_paused_at is null and ${onlyIn(workspaceIds)}`)
+  const at = result.rows[0]?.at
+  return at ? new Date(at) : undefined
+}

@@ -1,0 +1,125 @@
+import { and, eq, sql } from 'drizzle-orm'
+import type { Tx } from '../db/tenant.js'
+import { contacts, sends, workspaces, type MessageFailure } from '../db/schema.js'
+import type { GateContact } from './gate-rules.js'
+
+/** The contact as the gate sees it, plus how to address it. */
+export interface SendTarget extends GateContact {
+  readonly phoneEnc: string | null
+  readonly bsuid: string | null
+}
+
+/**
+ * Reads the contact for a gate decision with a share lock held to the end of the transaction:
+ * a consent change to this contact (which locks it for update) waits until the decision, and
+ * the call made under it, are done, so no send passes on a state that has already changed.
+ */
+export async function lockSendTarget(tx: Tx, contactId: string): Promise<SendTarget | undefined> {
+  const [row] = await tx
+    .select({
+      consentState: contacts.consentState,
+      consentEventId: contacts.consentEventId,
+      marketingState: contacts.marketingState,
+      lastInboundAt: contacts.lastInboundAt,
+      phoneEnc: contacts.phoneEnc,
+      bsuid: contacts.bsuid,
+    })
+    .from(contacts)
+    .where(eq(contacts.id, contactId))
+    .for('share')
+  return row
+}
+
+/** A send's summary as the API answers it. */
+export interface SendSummary {
+  readonly id: string
+  readonly state: string
+  readonly contactId: string
+}
+
+const summaryColumns = { id: sends.id, state: sends.state, contactId: sends.contactId }
+
+/** The send made earlier under this idempotency key, if any. */
+export async function findSendByKey(tx: Tx, key: string): Promise<SendSummary | undefined> {
+  const [row] = await tx.select(summaryColumns).from(sends).where(eq(sends.idempotencyKey, key))
+  return row
+}
+
+/** Inserts a send; undefined when a concurrent request took the same idempotency key. */
+export async function insertSend(
+  tx: Tx,
+  row: typeof sends.$inferInsert,
+): Promise<SendSummary | undefined> {
+  const [created] = await tx
+    .insert(sends)
+    .values(row)
+    .onConflictDoNothing({ target: [sends.workspaceId, sends.idempotencyKey] })
+    .returning(summaryColumns)
+  return created
+}
+
+/** A leased send with what the call to Meta needs. */
+export async function loadLeasedSend(tx: Tx, id: string) {
+  const [row] = await tx
+    .select({
+      id: sends.id,
+      workspaceId: sends.workspaceId,
+      contactId: sends.contactId,
+      state: sends.state,
+      origin: sends.origin,
+      category: sends.category,
+      consentEventId: sends.consentEventId,
+      contentEnc: sends.contentEnc,
+      attempts: sends.attempts,
+      phoneNumberId: workspaces.phoneNumberId,
+      accessTokenEnc: workspaces.accessTokenEnc,
+      settings: workspaces.settings,
+    })
+    .from(sends)
+    .innerJoin(workspaces, eq(workspaces.id, sends.workspaceId))
+    .where(eq(sends.id, id))
+  return row
+}
+
+/** The outcome of one attempt, written to the send. */
+export type SendOutcome =
+  | { readonly state: 'sent'; readonly wamid: string; readonly messageId: string | undefined }
+  | { readonly state: 'skipped'; readonly reason: string }
+  | { readonly state: 'failed' | 'unknown'; readonly error: MessageFailure }
+  | { readonly state: 'queued'; readonly retryAt: Date; readonly error: MessageFailure }
+
+/** Records an attempt's outcome on a send this worker leased. */
+export async function recordOutcome(
+  tx: Tx,
+  id: string,
+  outcome: SendOutcome,
+  context: { now: Date; called: boolean; keepContent: boolean },
+): Promise<void> {
+  const ended = context.called ? { callEndedAt: context.now } : {}
+  const common = { ...ended, leaseUntil: null, state: outcome.state }
+  const fields =
+    outcome.state === 'sent'
+      ? {
+          wamid: outcome.wamid,
+          messageId: outcome.messageId ?? null,
+          sentAt: context.now,
+          ...(!context.keepContent && { contentEnc: null }),
+        }
+      : outcome.state === 'skipped'
+        ? { skipReason: outcome.reason }
+        : outcome.state === 'queued'
+          ? { nextAttemptAt: outcome.retryAt, lastError: outcome.error }
+          : { lastError: outcome.error }
+  await tx
+    .update(sends)
+    .set({ ...common, ...fields })
+    .where(and(eq(sends.id, id), eq(sends.state, 'sending')))
+}
+
+/** Stops a workspace's sending until an admin resumes it. */
+export async function pauseSending(tx: Tx, workspaceId: string, reason: string, now: Date) {
+  await tx
+    .update(workspaces)
+    .set({ sendingPausedAt: now, sendingPausedReason: reason })
+    .where(and(eq(workspaces.id, workspaceId), sql`${workspaces.sendingPausedAt} is null`))
+}

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto'
+import type { Tx } from '../db/tenant.js'
+import type { FieldCipher } from '../crypto/field-cipher.js'
+import type { SendCategory, SendOrigin } from '../db/schema.js'
+import { AppError } from '../errors.js'
+import { refusalFor, type SendRefusal } from './gate-rules.js'
+import { findSendByKey, insertSend, lockSendTarget, type SendSummary } from './outbound.repo.js'
+import type { SendContent } from './content.js'
+
+/** A request to send one message to one contact. */
+export interface SendRequest {
+  readonly contactId: string
+  readonly content: SendContent
+  /** service for free-form content; a template's category otherwise. */
+  readonly category: SendCategory
+  readonly origin: SendOrigin
+  /** The same key twice is one send (API retries, job retries, confirmations). */
+  readonly idempotencyKey?: string | undefined
+  /** For confirmations: the consent change this message answers. */
+  readonly consentEventId?: string | undefined
+  readonly createdByUserId?: string | undefined
+  readonly createdByApiKeyId?: string | undefined
+}
+
+/** The send was queued (or had been, under the same key), or the gate refused it. */
+export type QueueResult =
+  { readonly queued: SendSummary; readonly created: boolean } | { readonly refused: SendRefusal }
+
+/** The workspace the transaction is bound to, its cipher and clock. */
+export interface QueueScope {
+  readonly workspaceId: string
+  readonly cipher: FieldCipher
+  readonly now: Date
+}
+
+/**
+ * The gate's first check, in the transaction that queues the send: the only way a message is
+ * queued. The contact stays share-locked until commit, so a consent change cannot slip between
+ * the decision and the queued row. Throws not_found for a contact this workspace does not have.
+ */
+export async function queueSend(
+  tx: Tx,
+  scope: QueueScope,
+  request: SendRequest,
+): Promise<QueueResult> {
+  const key = request.idempotencyKey ?? randomUUID()
+  const earlier = request.idempotencyKey ? await findSendByKey(tx, key) : undefined
+  if (earlier) return sameSend(earlier, request)
+  const target = await lockSendTarget(tx, request.contactId)
+  if (target === undefined) throw new AppError('not_found', 'No such contact')
+  const refused = refusalFor(target, request, scope.now)
+  if (refused) return { refused }
+  const created = await insertSend(tx, {
+    workspaceId: scope.workspaceId,
+    contactId: request.contactId,
+    idempotencyKey: key,
+    origin: request.origin,
+    category: request.category,
+    kind: request.content.kind,
+    contentEnc: scope.cipher.encrypt(JSON.stringify(request.content)),
+    consentEventId: request.consentEventId ?? null,
+    createdByUserId: request.createdByUserId ?? null,
+    createdByApiKeyId: request.createdByApiKeyId ?? null,
+    nextAttemptAt: scope.now,
+  })
+  if (created) return { queued: created, created: true }
+  const raced = await findSendByKey(tx, key)
+  if (!raced) throw new Error('idempotency key conflict without a row')
+  return sameSend(raced, request)
+}
+
+function sameSend(earlier: SendSummary, request: SendRequest): QueueResult {
+  if (earlier.contactId !== request.contactId) {
+    throw new AppError('validation_failed', 'This idempotency key was used for another contact')
+  }
+  return { queued: earlier, created: false }
+}

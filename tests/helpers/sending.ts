@@ -1,0 +1,71 @@
+import { eq, sql } from 'drizzle-orm'
+import { withSystem, withTenant } from '../../src/db/tenant.js'
+import { contacts, sends, workspaces } from '../../src/db/schema.js'
+import { dispatchDueSends } from '../../src/outbound/dispatch.js'
+import { mergeWorkspaceSettings } from '../../src/workspaces/workspaces.repo.js'
+import { FakeMetaGraph } from '../fakes/meta-graph.js'
+import { TEST_ACCESS_TOKEN } from './workspace.js'
+import type { TestApp } from './app.js'
+
+/** A fake Meta for a test file and the job deps that point at it. */
+export async function startFakeMeta(t: TestApp) {
+  const { version } = t.jobDeps.graph
+  const meta = new FakeMetaGraph({ version, accessToken: TEST_ACCESS_TOKEN })
+  const server = await meta.start()
+  const jobDeps = { ...t.jobDeps, graph: { baseUrl: server.baseUrl, version } }
+  return { meta, jobDeps, close: () => server.close() }
+}
+
+/** Runs the dispatcher for one workspace's sends only (test files share the database). */
+export function dispatchFor(
+  jobDeps: TestApp['jobDeps'],
+  workspaceId: string,
+  options: { noWaiting?: boolean } = {},
+) {
+  return dispatchDueSends(jobDeps, { workspaceIds: [workspaceId], ...options })
+}
+
+/** Merges settings into a workspace row. */
+export function setWorkspaceSettings(
+  t: TestApp,
+  workspaceId: string,
+  patch: Record<string, unknown>,
+) {
+  return withSystem(t.deps.db, (tx) => mergeWorkspaceSettings(tx, workspaceId, patch))
+}
+
+/** The workspace's contact with this phone (digits or E.164). */
+export async function contactByPhone(t: TestApp, workspaceId: string, phone: string) {
+  const e164 = phone.startsWith('+') ? phone : `+${phone}`
+  const [row] = await withTenant(t.deps.db, workspaceId, (tx) =>
+    tx
+      .select()
+      .from(contacts)
+      .where(eq(contacts.phoneIndex, t.deps.cipher.blindIndex(e164))),
+  )
+  if (!row) throw new Error(`no contact with phone ${phone}`)
+  return row
+}
+
+/** Every send of a workspace, oldest first. */
+export function sendsOf(t: TestApp, workspaceId: string) {
+  return withTenant(t.deps.db, workspaceId, (tx) =>
+    tx.select().from(sends).orderBy(sends.createdAt),
+  )
+}
+
+/** The workspace row (sending pause columns included). */
+export async function workspaceRow(t: TestApp, workspaceId: string) {
+  const [row] = await withSystem(t.deps.db, (tx) =>
+    tx.select().from(workspaces).where(eq(workspaces.id, workspaceId)),
+  )
+  if (!row) throw new Error('no workspace')
+  return row
+}
+
+/** Moves a contact's last inbound message back in time (to close the 24-hour window). */
+export function setLastInbound(t: TestApp, workspaceId: string, contactId: string, at: Date) {
+  return withTenant(t.deps.db, workspaceId, (tx) =>
+    tx.execute(sql`update contacts set last_inbound_at = ${at} where id = ${contactId}`),
+  )
+}

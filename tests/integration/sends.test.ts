@@ -1,0 +1,203 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../helpers/app.js'
+import { seedWorkspace } from '../helpers/workspace.js'
+import { envelope, inboundMessage, randomPhone, receive } from '../helpers/inbound.js'
+import {
+  contactByPhone,
+  dispatchFor,
+  sendsOf,
+  setLastInbound,
+  startFakeMeta,
+} from '../helpers/sending.js'
+import type { FakeMetaGraph } from '../fakes/meta-graph.js'
+
+let t: TestApp
+let meta: FakeMetaGraph
+let jobDeps: TestApp['jobDeps']
+let closeMeta: () => Promise<void>
+let ws: Awaited<ReturnType<typeof seedWorkspace>>
+
+beforeAll(async () => {
+  t = createTestApp()
+  ;({ meta, jobDeps, close: closeMeta } = await startFakeMeta(t))
+  ws = await seedWorkspace(t.deps, 'Sends')
+})
+afterAll(async () => {
+  await closeMeta()
+  await t.close()
+})
+afterEach(() => {
+  expect(meta.problems).toEqual([])
+})
+
+type Workspace = typeof ws
+
+/** A contact who just wrote, so the 24-hour window is open. */
+async function contactWhoWrote(workspace: Workspace = ws) {
+  const phone = randomPhone()
+  await receive(t, inboundMessage(workspace.phoneNumberId, { from: phone, text: 'Hi there' }))
+  const contact = await contactByPhone(t, workspace.workspaceId, phone)
+  return { phone, id: contact.id }
+}
+
+function post(
+  path: string,
+  body: unknown,
+  key = ws.keys.sales,
+  headers: Record<string, string> = {},
+) {
+  return t.app.request(`/api/v1${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  })
+}
+
+const sendText = (contactId: string, text = 'Your table is booked', headers = {}) =>
+  post(`/contacts/${contactId}/messages`, { text }, ws.keys.sales, headers)
+
+describe('POST /api/v1/contacts/{id}/messages', () => {
+  it('queues a reply, sends it through Meta and records the message Meta accepted', async () => {
+    const contact = await contactWhoWrote()
+    const response = await sendText(contact.id)
+    expect(response.status).toBe(202)
+    const queued = (await response.json()) as { id: string; status: string }
+    expect(queued.status).toBe('queued')
+    expect(t.jobs.payloadsOf('outbound.dispatch').length).toBeGreaterThan(0)
+    await dispatchFor(jobDeps, ws.workspaceId)
+    const [sent] = meta.sendsTo(`+${contact.phone}`)
+    expect(sent?.body).toMatchObject({
+      type: 'text',
+      text: { body: 'Your table is booked' },
+      biz_opaque_callback_data: queued.id,
+    })
+    const send = (await sendsOf(t, ws.workspaceId)).find((s) => s.id === queued.id)
+    expect(send).toMatchObject({ state: 'sent', wamid: sent?.wamid, attempts: 1 })
+    const thread = await t.app.request(`/api/v1/contacts/${contact.id}/messages`, {
+      headers: { authorization: `Bearer ${ws.keys.sales}` },
+    })
+    const { data } = (await thread.json()) as {
+      data: { wamid: string; direction: string; text: string; status: string }[]
+    }
+    expect(data.at(-1)).toMatchObject({
+      wamid: sent?.wamid,
+      direction: 'outbound',
+      text: 'Your table is booked',
+      status: 'accepted',
+    })
+  })
+
+  it('sends once for the same Idempotency-Key and refuses the key for another contact', async () => {
+    const contact = await contactWhoWrote()
+    const headers = { 'idempotency-key': `booking-${contact.id}` }
+    const first = (await (await sendText(contact.id, 'Once', headers)).json()) as { id: string }
+    const again = await sendText(contact.id, 'Once', headers)
+    expect(again.status).toBe(202)
+    expect(((await again.json()) as { id: string }).id).toBe(first.id)
+    await dispatchFor(jobDeps, ws.workspaceId)
+    await dispatchFor(jobDeps, ws.workspaceId)
+    expect(meta.sendsTo(`+${contact.phone}`)).toHaveLength(1)
+    const other = await contactWhoWrote()
+    expect((await sendText(other.id, 'Once', headers)).status).toBe(422)
+  })
+
+  it('refuses an opted-out contact with 409 contact_opted_out and nothing reaches Meta', async () => {
+    const contact = await contactWhoWrote()
+    await receive(t, inboundMessage(ws.phoneNumberId, { from: contact.phone, text: 'STOP' }))
+    const response = await sendText(contact.id)
+    expect(response.status).toBe(409)
+    const body = (await response.json()) as { code: string }
+    expect(body.code).toBe('contact_opted_out')
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+    await dispatchFor(jobDeps, ws.workspaceId)
+    const reached = meta.sendsTo(`+${contact.phone}`).map((s) => s.body.text?.body)
+    expect(reached).toHaveLength(1)
+    expect(reached[0]).toMatch(/unsubscribed/)
+  })
+
+  it('needs a template outside the 24-hour window, and marketing needs marketing consent', async () => {
+    const contact = await contactWhoWrote()
+    await setLastInbound(t, ws.workspaceId, contact.id, new Date(Date.now() - 25 * 3600_000))
+    const text = await sendText(contact.id)
+    expect(text.status).toBe(422)
+    expect(((await text.json()) as { code: string }).code).toBe('outside_service_window')
+    const template = { name: 'table_reminder', language: 'en_US', category: 'utility' }
+    expect((await post(`/contacts/${contact.id}/messages`, { template })).status).toBe(202)
+    await receive(
+      t,
+      envelope(ws.phoneNumberId, {
+        user_preferences: [
+          {
+            wa_id: contact.phone,
+            category: 'marketing_messages',
+            value: 'stop',
+            timestamp: Math.floor(Date.now() / 1000),
+          },
+        ],
+      }),
+    )
+    const promo = { template: { name: 'spring_promo', language: 'pt_BR' } }
+    const refused = await post(`/contacts/${contact.id}/messages`, promo)
+    expect(refused.status).toBe(409)
+    expect(((await refused.json()) as { code: string }).code).toBe('marketing_opted_out')
+    await dispatchFor(jobDeps, ws.workspaceId)
+    expect(meta.sendsTo(`+${contact.phone}`).map((s) => s.body.template?.name)).toEqual([
+      'table_reminder',
+    ])
+  })
+
+  it('answers bad bodies, unknown contacts and other tenants clearly', async () => {
+    const contact = await contactWhoWrote()
+    expect((await post(`/contacts/${contact.id}/messages`, { text: '' })).status).toBe(422)
+    expect(
+      (await post(`/contacts/${contact.id}/messages`, { text: 'a', template: {} })).status,
+    ).toBe(422)
+    expect(
+      (await post(`/contacts/${contact.id}/messages`, { text: 'x'.repeat(4097) })).status,
+    ).toBe(422)
+    expect((await post('/contacts/not-a-uuid/messages', { text: 'hi' })).status).toBe(404)
+    const other = await seedWorkspace(t.deps, 'Other')
+    expect(
+      (await post(`/contacts/${contact.id}/messages`, { text: 'hi' }, other.keys.owner)).status,
+    ).toBe(404)
+    const malformed = await t.app.request(`/api/v1/contacts/${contact.id}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ws.keys.sales}`, 'content-type': 'application/json' },
+      body: '{"text": ',
+    })
+    expect(malformed.status).toBe(400)
+  })
+})
+
+describe('the gate before the call', () => {
+  it('skips a queued send when a STOP commits before the call', async () => {
+    const contact = await contactWhoWrote()
+    const queued = (await (await sendText(contact.id)).json()) as { id: string }
+    await receive(t, inboundMessage(ws.phoneNumberId, { from: contact.phone, text: 'stop' }))
+    await dispatchFor(jobDeps, ws.workspaceId)
+    const send = (await sendsOf(t, ws.workspaceId)).find((s) => s.id === queued.id)
+    expect(send).toMatchObject({ state: 'skipped', skipReason: 'contact_opted_out' })
+    expect(meta.sendsTo(`+${contact.phone}`).map((s) => s.body.text?.body)).not.toContain(
+      'Your table is booked',
+    )
+  })
+
+  it('makes a STOP wait until a call already under way has ended', async () => {
+    const contact = await contactWhoWrote()
+    await sendText(contact.id, 'In flight')
+    meta.sendDelayMs = 500
+    try {
+      const dispatching = dispatchFor(jobDeps, ws.workspaceId)
+      while (meta.sendsTo(`+${contact.phone}`).length === 0)
+        await new Promise((r) => setTimeout(r, 10))
+      const arrived = meta.sendsTo(`+${contact.phone}`)[0]?.at ?? 0
+      await receive(t, inboundMessage(ws.phoneNumberId, { from: contact.phone, text: 'stop' }))
+      // The STOP was applied only after Meta answered the send that had already passed the gate.
+      expect(Date.now()).toBeGreaterThanOrEqual(arrived + 450)
+      await dispatching
+    } finally {
+      meta.sendDelayMs = 0
+    }
+    expect((await contactByPhone(t, ws.workspaceId, contact.phone)).consentState).toBe('opted_out')
+  })
+})
