@@ -15,6 +15,8 @@ import { publicRoute } from './http/roles.js'
 import { healthRoutes } from './http/health.js'
 import { authConsole } from './auth/console.js'
 import { homeConsole } from './console/console.js'
+import { contactsConsole } from './contacts/console.js'
+import { consentConsole } from './consent/console.js'
 import { usersConsole } from './users/console.js'
 import { mediaRoutes } from './messages/console.js'
 import { settingsConsole } from './workspaces/console.js'
@@ -25,6 +27,8 @@ import { PROJECT_ROOT } from './paths.js'
 import { webhookRoutes } from './webhooks/routes.js'
 import { createWebhookIngest } from './webhooks/ingest.js'
 import { createKick } from './jobs/kick.js'
+import { consentApi } from './consent/api.js'
+import { sendsApi } from './outbound/api.js'
 
 const API_BODY_LIMIT = 1024 * 1024
 const CONSOLE_BODY_LIMIT = 256 * 1024
@@ -75,6 +79,10 @@ export function createApp(deps: AppDeps) {
     log: deps.log,
     intervalMs: PROCESSING_KICK_MS,
   })
+  const kickSending = createKick(() => deps.jobs.enqueue('outbound.dispatch', {}), {
+    log: deps.log,
+    intervalMs: PROCESSING_KICK_MS,
+  })
   const ingest = createWebhookIngest({ ...deps, onStored: kickProcessing })
   app.use('/webhooks/*', limitBody(WEBHOOK_BODY_LIMIT))
   app.route('/', webhookRoutes(ingest))
@@ -83,10 +91,14 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1', workspaceApi)
   app.route('/api/v1', usersApi)
   app.route('/api/v1', contactsApi)
+  app.route('/api/v1', consentApi)
+  app.route('/api/v1', sendsApi(kickSending))
   app.route('/api/v1', mediaRoutes)
 
   app.use('*', ...consoleOnly(limitBody(CONSOLE_BODY_LIMIT), sessionLoader, csrfProtection))
   app.route('/', homeConsole)
+  app.route('/', contactsConsole)
+  app.route('/', consentConsole)
   app.route('/', authConsole)
   app.route('/', usersConsole)
   app.route('/', mediaRoutes)

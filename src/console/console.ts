@@ -1,8 +1,9 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../http/env.js'
-import { publicRoute } from '../http/roles.js'
+import { publicRoute, roleAtLeast } from '../http/roles.js'
 import { needsSetup } from '../auth/setup.js'
 import { findWorkspace } from '../workspaces/workspaces.repo.js'
+import { sendingPauseOf } from '../workspaces/settings.js'
 
 /** The console home: first run goes to setup, visitors to login, users to their dashboard. */
 export const homeConsole = new Hono<AppEnv>().get('/', publicRoute(), async (c) => {
@@ -11,10 +12,13 @@ export const homeConsole = new Hono<AppEnv>().get('/', publicRoute(), async (c) 
     return c.redirect((await needsSetup(c.var.deps)) ? '/setup' : '/login', 303)
   }
   const workspace = await c.var.tenant((tx) => findWorkspace(tx, principal.workspaceId))
+  // Only owners and admins can resume sending, so only they are shown the pause.
+  const canResume = roleAtLeast(principal.role, 'admin')
   return c.html(
     c.var.render('console/home', {
       workspaceName: workspace?.name ?? '',
       whatsappConnected: Boolean(workspace?.phoneNumberId),
+      sendingPause: workspace && canResume ? sendingPauseOf(workspace) : null,
     }),
   )
 })

@@ -10,6 +10,8 @@ interface NavItem {
 // One entry per console area that exists; later areas add themselves here.
 const AREAS: readonly NavItem[] = [
   { href: '/', label: 'Home', minimum: 'sales' },
+  { href: '/contacts', label: 'Contacts', minimum: 'sales' },
+  { href: '/opt-outs', label: 'Opt-out log', minimum: 'admin' },
   { href: '/users', label: 'Users', minimum: 'admin' },
   { href: '/settings', label: 'Settings', minimum: 'admin' },
 ]

@@ -4,7 +4,14 @@ import type { AppEnv } from '../http/env.js'
 import { currentPrincipal, requireRole } from '../http/roles.js'
 import { formFields, isHtmx } from '../http/forms.js'
 import { listDeadLetters, replayDeadLetters } from '../webhooks/dead-letters.js'
-import { loadSettings, setStoreMessageContent } from './settings.js'
+import {
+  consentFormFor,
+  consentFormFromFields,
+  consentPageOf,
+  readConsentForm,
+  type ConsentForm,
+} from '../consent/settings-form.js'
+import { loadSettings, resumeSending, saveConsentPage, setStoreMessageContent } from './settings.js'
 
 async function renderSettings(c: Context<AppEnv>, notice?: string) {
   const { workspaceId } = currentPrincipal(c)
@@ -15,7 +22,22 @@ async function renderSettings(c: Context<AppEnv>, notice?: string) {
   return c.html(c.var.render(template, data, { fragment: isHtmx(c) }))
 }
 
-/** Workspace settings for owners and admins: privacy mode and failed webhook deliveries. */
+type ConsentFlash = { notice?: string; problems?: readonly string[] }
+
+// A refused form is shown back as typed (422); otherwise the page shows what is saved.
+async function renderConsent(c: Context<AppEnv>, flash: ConsentFlash = {}, typed?: ConsentForm) {
+  const { workspaceId } = currentPrincipal(c)
+  let form = typed
+  if (!form) {
+    const settings = await c.var.tenant((tx) => loadSettings(tx, workspaceId))
+    form = consentFormFor(settings.consent, settings.messagesPerSecond)
+  }
+  const data = { form: consentPageOf(form), ...flash }
+  const template = isHtmx(c) ? 'workspaces/consent-panel' : 'workspaces/consent'
+  return c.html(c.var.render(template, data, { fragment: isHtmx(c) }), typed ? 422 : 200)
+}
+
+/** Workspace settings for owners and admins: privacy, consent keywords, sending, webhooks. */
 export const settingsConsole = new Hono<AppEnv>()
   .get('/settings', requireRole('admin'), (c) => renderSettings(c))
   .post('/settings/message-content', requireRole('admin'), async (c) => {
@@ -31,4 +53,20 @@ export const settingsConsole = new Hono<AppEnv>()
     const { workspaceId } = currentPrincipal(c)
     const requeued = await replayDeadLetters(c.var.deps, workspaceId, c.var.deps.now())
     return renderSettings(c, `${requeued} failed event(s) queued for processing again.`)
+  })
+  .post('/settings/resume-sending', requireRole('admin'), async (c) => {
+    const { workspaceId } = currentPrincipal(c)
+    await c.var.tenant((tx) => resumeSending(tx, workspaceId))
+    // Queued sends waited while paused; the dispatcher picks them up now rather than at its next tick.
+    await c.var.deps.jobs.enqueue('outbound.dispatch', {})
+    return renderSettings(c, 'Sending resumed: queued messages are going out.')
+  })
+  .get('/settings/consent', requireRole('admin'), (c) => renderConsent(c))
+  .post('/settings/consent', requireRole('admin'), async (c) => {
+    const form = consentFormFromFields(await formFields(c))
+    const result = readConsentForm(form)
+    if (!result.ok) return renderConsent(c, { problems: result.problems }, form)
+    const { workspaceId } = currentPrincipal(c)
+    await c.var.tenant((tx) => saveConsentPage(tx, workspaceId, result))
+    return renderConsent(c, { notice: 'Consent and sending settings saved.' })
   })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { storesMessageContent } from './settings.js'
+import { sendingPauseOf, storesMessageContent } from './settings.js'
 
 describe('storesMessageContent', () => {
   it.each([
@@ -10,5 +10,24 @@ describe('storesMessageContent', () => {
     [{ storeMessageContent: false }, false],
   ])('reads %j as %s', (settings, expected) => {
     expect(storesMessageContent(settings)).toBe(expected)
+  })
+})
+
+describe('sendingPauseOf', () => {
+  const at = new Date('2025-03-01T10:00:00Z')
+
+  it.each([
+    [{ sendingPausedAt: null, sendingPausedReason: null }, null],
+    [{ sendingPausedAt: null, sendingPausedReason: 'stale' }, null],
+    [
+      { sendingPausedAt: at, sendingPausedReason: '190: token expired' },
+      { at, reason: '190: token expired' },
+    ],
+    [
+      { sendingPausedAt: at, sendingPausedReason: null },
+      { at, reason: 'no reason was recorded' },
+    ],
+  ])('reads %j as %j', (row, expected) => {
+    expect(sendingPauseOf(row)).toEqual(expected)
   })
 })

@@ -1,6 +1,20 @@
 import type { Tx } from '../db/tenant.js'
 import { AppError } from '../errors.js'
-import { findWorkspace, mergeWorkspaceSettings } from './workspaces.repo.js'
+import {
+  consentSettingsOf,
+  saveConsentSettings,
+  type ConsentSettings,
+  type WorkspaceConsent,
+} from '../consent/settings.js'
+import { messagesPerSecondOf } from '../outbound/send-settings.js'
+import { clearSendingPause, findWorkspace, mergeWorkspaceSettings } from './workspaces.repo.js'
+
+/** Why and since when a workspace's sending is paused. */
+export interface SendingPause {
+  readonly at: Date
+  /** Meta's error code and title, as the dispatcher recorded them. */
+  readonly reason: string
+}
 
 /** The workspace settings the console shows and edits. */
 export interface WorkspaceSettings {
@@ -8,11 +22,24 @@ export interface WorkspaceSettings {
   readonly phoneNumberId: string | null
   /** Privacy mode is this set to false: bodies and media are never written. */
   readonly storeMessageContent: boolean
+  /** Set while Meta refuses the workspace's sends; queued sends wait until it is resumed. */
+  readonly sendingPause: SendingPause | null
+  readonly messagesPerSecond: number
+  readonly consent: WorkspaceConsent
 }
 
 /** Privacy mode is on only when a workspace turned content off; a missing value keeps content. */
 export function storesMessageContent(settings: unknown): boolean {
   return (settings as { storeMessageContent?: unknown } | null)?.storeMessageContent !== false
+}
+
+/** The pause recorded on a workspace row, if any. */
+export function sendingPauseOf(row: {
+  sendingPausedAt: Date | null
+  sendingPausedReason: string | null
+}): SendingPause | null {
+  if (!row.sendingPausedAt) return null
+  return { at: row.sendingPausedAt, reason: row.sendingPausedReason ?? 'no reason was recorded' }
 }
 
 /** Reads the settings of the transaction's workspace, with defaults for keys never set. */
@@ -23,10 +50,28 @@ export async function loadSettings(tx: Tx, workspaceId: string): Promise<Workspa
     name: workspace.name,
     phoneNumberId: workspace.phoneNumberId,
     storeMessageContent: storesMessageContent(workspace.settings),
+    sendingPause: sendingPauseOf(workspace),
+    messagesPerSecond: messagesPerSecondOf(workspace.settings),
+    consent: consentSettingsOf(workspace.settings),
   }
 }
 
 /** Turns storing message content on or off; takes effect for events received from now on. */
 export function setStoreMessageContent(tx: Tx, workspaceId: string, store: boolean) {
   return mergeWorkspaceSettings(tx, workspaceId, { storeMessageContent: store })
+}
+
+/** Saves the consent page: keyword lists, replies, opt-out buttons and the send rate. */
+export async function saveConsentPage(
+  tx: Tx,
+  workspaceId: string,
+  page: { consent: ConsentSettings; messagesPerSecond: number },
+): Promise<void> {
+  await saveConsentSettings(tx, workspaceId, page.consent)
+  await mergeWorkspaceSettings(tx, workspaceId, { messagesPerSecond: page.messagesPerSecond })
+}
+
+/** Lets queued sends go out again once the token or account is fixed in Meta. */
+export function resumeSending(tx: Tx, workspaceId: string) {
+  return clearSendingPause(tx, workspaceId)
 }

@@ -29,3 +29,11 @@ export async function mergeWorkspaceSettings(
     .set({ settings: sql`${workspaces.settings} || ${JSON.stringify(patch)}::jsonb` })
     .where(eq(workspaces.id, id))
 }
+
+/** Lets a paused workspace send again (the dispatcher skips workspaces while this is set). */
+export async function clearSendingPause(tx: Tx, id: string): Promise<void> {
+  await tx
+    .update(workspaces)
+    .set({ sendingPausedAt: null, sendingPausedReason: null })
+    .where(eq(workspaces.id, id))
+}

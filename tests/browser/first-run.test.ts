@@ -114,7 +114,13 @@ describe('first run of a fresh Parley', () => {
     expect(home).toContain(OWNER.name)
     expect(home).toMatch(/role\s+owner/)
     const nav = owner.getByRole('navigation', { name: 'Main' })
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Home', 'Users', 'Settings'])
+    expect(await nav.getByRole('link').allTextContents()).toEqual([
+      'Home',
+      'Contacts',
+      'Opt-out log',
+      'Users',
+      'Settings',
+    ])
     expect(await owner.getByRole('button', { name: 'Log out' }).isVisible()).toBe(true)
     await screenshotsAtTwoWidths(owner, 'home')
   })
@@ -156,7 +162,7 @@ describe('first run of a fresh Parley', () => {
     expect(await sales.getByRole('heading', { level: 1 }).textContent()).toBe(WORKSPACE)
     expect(await mainText(sales)).toMatch(/role\s+sales/)
     const nav = sales.getByRole('navigation', { name: 'Main' })
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Home'])
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Home', 'Contacts'])
     await screenshot(sales, 'home-sales-desktop')
   })
 

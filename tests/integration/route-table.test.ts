@@ -33,10 +33,48 @@ describe('the route table', () => {
       'POST /login',
       'POST /logout',
       'GET /users',
+      'GET /contacts',
+      'GET /contacts/:id',
+      'POST /contacts/:id/opt-out',
+      'POST /contacts/:id/opt-in',
+      'GET /opt-outs',
+      'GET /opt-outs.csv',
     ]) {
       expect(keys).toContain(expected)
     }
     expect(keys.length).toBeGreaterThan(10)
+  })
+
+  it('gives the contacts and consent console routes their roles', () => {
+    const groups = routeGroups()
+    const accessOf = (key: string) => groups.get(key)?.map(declaredAccess).find(Boolean)
+    expect({
+      contacts: accessOf('GET /contacts'),
+      contact: accessOf('GET /contacts/:id'),
+      optOut: accessOf('POST /contacts/:id/opt-out'),
+      optIn: accessOf('POST /contacts/:id/opt-in'),
+      log: accessOf('GET /opt-outs'),
+      csv: accessOf('GET /opt-outs.csv'),
+    }).toEqual({
+      contacts: 'role:sales',
+      contact: 'role:sales',
+      optOut: 'role:sales',
+      optIn: 'role:admin',
+      log: 'role:admin',
+      csv: 'role:admin',
+    })
+  })
+
+  it('keeps the consent settings and the sending pause to owners and admins', () => {
+    const groups = routeGroups()
+    const accessOf = (key: string) => groups.get(key)?.map(declaredAccess).find(Boolean)
+    for (const key of [
+      'GET /settings/consent',
+      'POST /settings/consent',
+      'POST /settings/resume-sending',
+    ]) {
+      expect([key, accessOf(key)]).toEqual([key, 'role:admin'])
+    }
   })
 
   it('keeps everything under /api behind a role', () => {

@@ -1,0 +1,146 @@
+import { Readable } from 'node:stream'
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import type { AppEnv } from '../http/env.js'
+import { requireRole } from '../http/roles.js'
+import { AppError } from '../errors.js'
+import { CONSENT_METHODS, type ConsentMethod, type ConsentScope } from '../db/schema.js'
+import { readConsentLog, type ConsentEntry } from './consent-log.js'
+import { CONSENT_CSV_HEADER, consentCsvLine } from './csv.js'
+
+const METHOD_LABELS = {
+  keyword: 'Keyword (STOP, START…)',
+  button: 'Opt-out button',
+  platform: 'WhatsApp (Meta)',
+  manual: 'By hand',
+  api: 'API',
+} as const satisfies Record<ConsentMethod, string>
+
+const SCOPE_LABELS = {
+  messaging: 'All messages',
+  marketing: 'Marketing',
+} as const satisfies Record<ConsentScope, string>
+
+const STATE_LABELS: Record<string, string> = {
+  subscribed: 'subscribed',
+  opted_out: 'opted out',
+  allowed: 'allowed',
+  stopped: 'stopped',
+}
+
+const LOG_PAGE = { fallback: 50, max: 50 }
+const EXPORT_PAGE = { fallback: 1000, max: 1000 }
+
+type LogPage = Awaited<ReturnType<typeof readConsentLog>>
+type Filters = { from: string; to: string; method: string }
+
+function whoOf(actor: ConsentEntry['actor']): string {
+  if (actor.type === 'user') return actor.name ?? 'a former user'
+  if (actor.type === 'api_key') return `API key ${actor.name ?? '(deleted)'}`
+  return 'the contact'
+}
+
+/** A consent log entry as the console's tables show it. */
+export function consentEntryView(entry: ConsentEntry) {
+  const { contact } = entry
+  const state = (value: string) => STATE_LABELS[value] ?? value
+  return {
+    occurredAt: entry.occurredAt,
+    time: `${entry.occurredAt.slice(0, 16).replace('T', ' ')} UTC`,
+    contact: contact && {
+      href: `/contacts/${contact.id}`,
+      name: contact.name ?? 'Unnamed contact',
+      phone: contact.phone,
+    },
+    scope: SCOPE_LABELS[entry.scope],
+    method: METHOD_LABELS[entry.method],
+    keyword: [entry.keyword, entry.language].filter(Boolean).join(' · '),
+    who: whoOf(entry.actor),
+    reason: entry.reason,
+    change: `${state(entry.previousState)} → ${state(entry.newState)}`,
+    superseded: entry.superseded,
+  }
+}
+
+function filtersOf(c: Context<AppEnv>): Filters {
+  const { from = '', to = '', method = '' } = c.req.query()
+  return { from, to, method }
+}
+
+// Blank fields stay out of links, so a shared link shows only the filters that are set.
+function hrefWith(path: string, params: Record<string, string>): string {
+  const query = new URLSearchParams(Object.entries(params).filter(([, value]) => value !== ''))
+  return query.size === 0 ? path : `${path}?${query.toString()}`
+}
+
+function renderLog(
+  c: Context<AppEnv>,
+  view: { filters: Filters; page: LogPage; cursor: string; error?: string },
+  status: 200 | 422 = 200,
+) {
+  const { filters, page, cursor } = view
+  const data = {
+    filters,
+    filtered: Object.values(filters).some((value) => value !== ''),
+    methods: CONSENT_METHODS.map((value) => ({ value, label: METHOD_LABELS[value] })),
+    entries: page.data.map(consentEntryView),
+    olderHref: page.nextCursor && hrefWith('/opt-outs', { ...filters, cursor: page.nextCursor }),
+    newestHref: cursor === '' ? null : hrefWith('/opt-outs', filters),
+    csvHref: hrefWith('/opt-outs.csv', filters),
+    error: view.error,
+  }
+  return c.html(c.var.render('consent/log', data), status)
+}
+
+// The name says which window was exported; only date-like characters reach the header.
+function exportName(filters: Filters, now: Date): string {
+  const part = (raw: string, fallback: string) => raw.replace(/[^\w-]/g, '') || fallback
+  const today = now.toISOString().slice(0, 10)
+  return `opt-outs-${part(filters.from, 'start')}-${part(filters.to, today)}.csv`
+}
+
+async function* csvRecords(first: LogPage, readPage: (cursor: string) => Promise<LogPage>) {
+  const encoder = new TextEncoder()
+  yield encoder.encode(CONSENT_CSV_HEADER)
+  let page = first
+  for (;;) {
+    if (page.data.length > 0) yield encoder.encode(page.data.map(consentCsvLine).join(''))
+    if (page.nextCursor === null) return
+    page = await readPage(page.nextCursor)
+  }
+}
+
+/** The consent log for owners and admins: a filtered page, and every matching entry as CSV. */
+export const consentConsole = new Hono<AppEnv>()
+  .get('/opt-outs', requireRole('admin'), async (c) => {
+    const filters = filtersOf(c)
+    const cursor = c.req.query('cursor') ?? ''
+    try {
+      const page = await c.var.tenant((tx) =>
+        readConsentLog(tx, c.var.deps.cipher, { ...filters, cursor }, LOG_PAGE),
+      )
+      return renderLog(c, { filters, page, cursor })
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error
+      const page = { data: [], nextCursor: null }
+      return renderLog(c, { filters, page, cursor, error: error.message }, 422)
+    }
+  })
+  .get('/opt-outs.csv', requireRole('admin'), async (c) => {
+    const filters = filtersOf(c)
+    const readPage = (cursor?: string) =>
+      c.var.tenant((tx) =>
+        readConsentLog(tx, c.var.deps.cipher, { ...filters, cursor }, EXPORT_PAGE),
+      )
+    // The first page is read before answering: bad filters get the error page, not a broken file.
+    const first = await readPage()
+    const records = Readable.from(csvRecords(first, readPage)).on('error', (err) => {
+      c.var.log.error({ err }, 'consent export failed part way')
+    })
+    // Readable.toWeb's stream type is node's; the body is the same web stream at runtime.
+    return c.body(Readable.toWeb(records) as ReadableStream<Uint8Array>, 200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${exportName(filters, c.var.deps.now())}"`,
+      'Cache-Control': 'no-store',
+    })
+  })
