@@ -1,6 +1,12 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
+// Only the data layer opens connections; everything else receives a Db or a Tx.
+const DATA_LAYER_ONLY = [
+  { name: 'pg', message: 'Only src/db/ talks to PostgreSQL directly.', allowTypeImports: true },
+  { name: '@electric-sql/pglite', message: 'Only src/db/ opens the embedded database.' },
+]
+
 export default tseslint.config(
   {
     ignores: [
@@ -24,19 +30,29 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
-      // Only the data layer opens connections; everything else receives a Db or a Tx.
       '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [
+          paths: DATA_LAYER_ONLY,
+          patterns: [
             {
-              name: 'pg',
-              message: 'Only src/db/ talks to PostgreSQL directly.',
-              allowTypeImports: true,
+              regex: 'whatsapp/graph-client(\\.js)?$',
+              message: 'Messages leave Parley only through the send gate in src/outbound/.',
             },
-            { name: '@electric-sql/pglite', message: 'Only src/db/ opens the embedded database.' },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // The send gate is the only way out: it alone calls Meta's messages endpoint.
+    files: ['src/outbound/**', 'src/whatsapp/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: DATA_LAYER_ONLY,
         },
       ],
     },
