@@ -11,7 +11,6 @@ import { loadLeasedSend, lockSendTarget, recordOutcome, type SendTarget } from '
 import { recordCallResult, type CallResult } from './record-result.js'
 import type { ClaimedSend } from './dispatch.repo.js'
 import type { NumberPacer } from './pacing.js'
-import { messagesPerSecondOf } from './send-settings.js'
 
 /** What delivering a send needs. */
 export interface DeliverDeps {
@@ -60,7 +59,7 @@ async function callUnderGate(
     await recordOutcome(tx, send.id, outcome, { now, called: false, keepContent: true })
     return { kind: 'done', state: outcome.state }
   }
-  return callMeta(deps, send, target as SendTarget)
+  return callMeta(deps, { ...send, rate: claimed.rate }, target as SendTarget)
 }
 
 function unsendable(send: LeasedSend, target: SendTarget | undefined): string | undefined {
@@ -73,7 +72,7 @@ function unsendable(send: LeasedSend, target: SendTarget | undefined): string | 
 
 async function callMeta(
   deps: DeliverDeps,
-  send: LeasedSend,
+  send: LeasedSend & { rate: number },
   target: SendTarget,
 ): Promise<CallResult> {
   const { cipher } = deps
@@ -87,7 +86,10 @@ async function callMeta(
     phoneNumberId,
     accessToken: cipher.decrypt(send.accessTokenEnc ?? ''),
   }
-  await deps.pacer.acquire(send.workspaceId, messagesPerSecondOf(send.settings))
+  // The number's slot is taken right before the call, so Meta sees the rate we keep. The wait
+  // is short (a batch never exceeds the rate) but holds the contact's lock; that is the price
+  // of counting arrivals rather than departures.
+  await deps.pacer.acquire(send.workspaceId, send.rate)
   let sent: SentMessage | undefined
   let error: unknown
   try {

@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
 
-/** A send leased to this worker. */
+/** A send leased to this worker, with its number's throughput per second. */
 export interface ClaimedSend {
   readonly id: string
   readonly workspaceId: string
+  readonly rate: number
 }
 
 /** Meta's pair limit: one message per 6 seconds to the same person (reference §7). */
@@ -40,11 +41,11 @@ export async function claimDueSends(
   },
 ): Promise<ClaimedSend[]> {
   const spacingStart = new Date(options.now.getTime() - PAIR_SPACING_MS)
-  const result = await tx.execute<{ id: string; workspace_id: string }>(sql`
+  const result = await tx.execute<{ id: string; workspace_id: string; rate: number }>(sql`
     with due as (
       select distinct on (s.contact_id) s.id, s.workspace_id, s.created_at,
         least(coalesce((${JSON.stringify(options.caps)}::jsonb ->> s.workspace_id::text)::int,
-          ${rateOf}), ${rateOf}) as cap
+          ${rateOf}), ${rateOf}) as cap, ${rateOf} as rate
       from sends s join workspaces w on w.id = s.workspace_id
       where s.state = 'queued' and s.next_attempt_at <= ${options.now}
         and w.sending_paused_at is null and ${onlyIn(options.workspaceIds)}
@@ -53,15 +54,16 @@ export async function claimDueSends(
             and (r.state = 'sending' or r.call_ended_at > ${spacingStart}))
       order by s.contact_id, s.created_at
     ), ranked as (
-      select id, cap, row_number() over (partition by workspace_id order by created_at) as n
+      select id, cap, rate,
+        row_number() over (partition by workspace_id order by created_at) as n
       from due
     )
     update sends s set state = 'sending', attempts = s.attempts + 1,
       claimed_at = ${options.now}, lease_until = ${options.leaseUntil}
-    from (select id from ranked where n <= cap order by n limit ${options.limit}) picked
+    from (select id, rate from ranked where n <= cap order by n limit ${options.limit}) picked
     where s.id = picked.id and s.state = 'queued'
-    returning s.id, s.workspace_id`)
-  return result.rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id }))
+    returning s.id, s.workspace_id, picked.rate`)
+  return result.rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id, rate: r.rate }))
 }
 
 /**
@@ -86,4 +88,11 @@ export async function nextDueAt(
     where s.state = 'queued' and w.sending_paused_at is null and ${onlyIn(workspaceIds)}`)
   const at = result.rows[0]?.at
   return at ? new Date(at) : undefined
+}
+
+/** Returns leased sends that were never started to the queue, as if never claimed. */
+export async function releaseLeases(tx: Tx, ids: readonly string[]): Promise<void> {
+  await tx.execute(sql`
+    update sends set state = 'queued', attempts = attempts - 1, lease_until = null
+    where state = 'sending' and id::text in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`)
 }

@@ -1,14 +1,24 @@
 import type { JobDeps } from '../jobs/registry.js'
 import { withSystem } from '../db/tenant.js'
-import { claimDueSends, expireLeases, nextDueAt, PAIR_SPACING_MS } from './dispatch.repo.js'
+import {
+  claimDueSends,
+  expireLeases,
+  nextDueAt,
+  PAIR_SPACING_MS,
+  releaseLeases,
+  type ClaimedSend,
+} from './dispatch.repo.js'
 import { deliverSend } from './deliver.js'
 import { NumberPacer } from './pacing.js'
 
 // Each send in flight holds a database connection while Meta answers (see deliver.ts), so
 // fewer than the pool's ten, leaving connections for webhooks and the console.
 const MAX_IN_FLIGHT = 6
+// Sends are leased in batches and wait their turn here; a batch is at most a number's rate, so
+// none waits more than about a second for its slot, far inside the lease.
+const CLAIM_BATCH = 100
 const IDLE_TICK_MS = 50
-// Longer than a call's 30-second timeout plus the wait for a contact's lock.
+// Longer than a call's 30-second timeout plus the wait for a slot and a contact's lock.
 const LEASE_MS = 120_000
 // One run ends after this and the next scheduled run carries on, so shutdown is never held up long.
 const RUN_BUDGET_MS = 50_000
@@ -34,51 +44,96 @@ export async function dispatchDueSends(
   deps: JobDeps,
   only?: DispatchScope,
 ): Promise<DispatchReport> {
-  const report: DispatchReport = {}
-  const inFlight = new Set<Promise<void>>()
-  const started = Date.now()
+  const run = new DispatchRun(deps, only)
   const expired = await withSystem(deps.db, (tx) => expireLeases(tx, deps.now()))
   if (expired > 0) deps.log.warn({ expired }, 'sends cut off mid-call are marked unknown')
+  const started = Date.now()
   while (!deps.shutdown.aborted && Date.now() - started < RUN_BUDGET_MS) {
-    const room = MAX_IN_FLIGHT - inFlight.size
-    const claimed = room > 0 ? await claim(deps, room, only) : []
-    for (const send of claimed) {
-      const delivery = deliverSend({ ...deps, pacer }, send)
-        .then((state) => {
-          report[state] = (report[state] ?? 0) + 1
-        })
-        .catch((error: unknown) => {
-          deps.log.error({ err: error, sendId: send.id }, 'a send failed unexpectedly')
-        })
-        .finally(() => inFlight.delete(delivery))
-      inFlight.add(delivery)
-    }
-    if (claimed.length > 0) continue
-    if (inFlight.size === 0 && (only?.noWaiting || !(await dueSoon(deps, only)))) break
-    await Promise.race([...inFlight, sleep(IDLE_TICK_MS)])
+    if (run.waiting.length < MAX_IN_FLIGHT) run.waiting.push(...(await run.claim()))
+    run.startWaiting()
+    if (run.idle() && !(await run.moreSoon())) break
+    await run.nextChange()
   }
-  await Promise.all(inFlight)
-  return report
+  // Leased but not started: back to the queue for the next run.
+  await run.release()
+  await Promise.all(run.inFlight)
+  return run.report
 }
 
-function claim(deps: JobDeps, limit: number, only: DispatchScope | undefined) {
-  const now = deps.now()
-  return withSystem(deps.db, (tx) =>
-    claimDueSends(tx, {
-      now,
-      leaseUntil: new Date(now.getTime() + LEASE_MS),
-      caps: pacer.availableByKey(Date.now()),
-      limit,
-      workspaceIds: only?.workspaceIds,
-    }),
-  )
-}
+class DispatchRun {
+  readonly report: DispatchReport = {}
+  readonly inFlight = new Set<Promise<void>>()
+  readonly waiting: ClaimedSend[] = []
 
-// Sends held back only by pacing become due within a pair spacing; later ones (retries) are
-// left to the next scheduled run.
-async function dueSoon(deps: JobDeps, only: DispatchScope | undefined): Promise<boolean> {
-  const next = await withSystem(deps.db, (tx) => nextDueAt(tx, only?.workspaceIds))
-  return next !== undefined && next.getTime() <= deps.now().getTime() + PAIR_SPACING_MS
+  constructor(
+    private readonly deps: JobDeps,
+    private readonly only: DispatchScope | undefined,
+  ) {}
+
+  claim(): Promise<ClaimedSend[]> {
+    const now = this.deps.now()
+    return withSystem(this.deps.db, (tx) =>
+      claimDueSends(tx, {
+        now,
+        leaseUntil: new Date(now.getTime() + LEASE_MS),
+        caps: this.remainingRates(),
+        limit: CLAIM_BATCH,
+        workspaceIds: this.only?.workspaceIds,
+      }),
+    )
+  }
+
+  // A number with sends still waiting here gets only what its rate leaves.
+  private remainingRates(): Record<string, number> {
+    const caps: Record<string, number> = {}
+    for (const send of this.waiting) {
+      caps[send.workspaceId] = (caps[send.workspaceId] ?? send.rate) - 1
+    }
+    return caps
+  }
+
+  startWaiting(): void {
+    while (this.inFlight.size < MAX_IN_FLIGHT && this.waiting.length > 0) {
+      const send = this.waiting.shift()
+      if (send) this.start(send)
+    }
+  }
+
+  private start(send: ClaimedSend): void {
+    const delivery = deliverSend({ ...this.deps, pacer }, send)
+      .then((state) => {
+        this.report[state] = (this.report[state] ?? 0) + 1
+      })
+      .catch((error: unknown) => {
+        this.deps.log.error({ err: error, sendId: send.id }, 'a send failed unexpectedly')
+      })
+      .finally(() => this.inFlight.delete(delivery))
+    this.inFlight.add(delivery)
+  }
+
+  idle(): boolean {
+    return this.inFlight.size === 0 && this.waiting.length === 0
+  }
+
+  // Sends held back only by pacing become due within a pair spacing; later ones (retries) are
+  // left to the next scheduled run.
+  async moreSoon(): Promise<boolean> {
+    if (this.only?.noWaiting) return false
+    const next = await withSystem(this.deps.db, (tx) => nextDueAt(tx, this.only?.workspaceIds))
+    return next !== undefined && next.getTime() <= this.deps.now().getTime() + PAIR_SPACING_MS
+  }
+
+  nextChange(): Promise<unknown> {
+    const tick = sleep(IDLE_TICK_MS)
+    return this.inFlight.size < MAX_IN_FLIGHT && this.waiting.length === 0
+      ? Promise.race([...this.inFlight, tick])
+      : Promise.race([...this.inFlight])
+  }
+
+  async release(): Promise<void> {
+    const ids = this.waiting.splice(0).map((send) => send.id)
+    if (ids.length > 0) await withSystem(this.deps.db, (tx) => releaseLeases(tx, ids))
+  }
 }
 
 function sleep(ms: number): Promise<void> {

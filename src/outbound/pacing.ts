@@ -5,7 +5,6 @@
  */
 export class NumberPacer {
   private readonly recent = new Map<string, number[]>()
-  private readonly rates = new Map<string, number>()
 
   constructor(private readonly windowMs = 1050) {}
 
@@ -31,7 +30,6 @@ export class NumberPacer {
 
   /** Waits for a free slot for this number, then takes it. */
   async acquire(key: string, perSecond: number): Promise<void> {
-    this.rates.set(key, perSecond)
     for (;;) {
       const wait = this.waitMs(key, perSecond, Date.now())
       if (wait <= 0) {
@@ -40,12 +38,6 @@ export class NumberPacer {
       }
       await new Promise((resolve) => setTimeout(resolve, wait))
     }
-  }
-
-  /** Free slots now for every number this pacer has sent for. */
-  availableByKey(now: number): Record<string, number> {
-    const keys = [...this.rates.keys()]
-    return Object.fromEntries(keys.map((k) => [k, this.available(k, this.rates.get(k) ?? 0, now)]))
   }
 
   private inWindow(key: string, now: number): number[] {

@@ -10,6 +10,7 @@ import {
   startFakeMeta,
 } from '../helpers/sending.js'
 import type { FakeMetaGraph } from '../fakes/meta-graph.js'
+import { apiValidatorFor } from '../helpers/openapi-schemas.js'
 
 let t: TestApp
 let meta: FakeMetaGraph
@@ -63,6 +64,7 @@ describe('POST /api/v1/contacts/{id}/messages', () => {
     expect(response.status).toBe(202)
     const queued = (await response.json()) as { id: string; status: string }
     expect(queued.status).toBe('queued')
+    expect(apiValidatorFor('SendAccepted')(queued)).toEqual([])
     expect(t.jobs.payloadsOf('outbound.dispatch').length).toBeGreaterThan(0)
     await dispatchFor(jobDeps, ws.workspaceId)
     const [sent] = meta.sendsTo(`+${contact.phone}`)
@@ -109,6 +111,7 @@ describe('POST /api/v1/contacts/{id}/messages', () => {
     const body = (await response.json()) as { code: string }
     expect(body.code).toBe('contact_opted_out')
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+    expect(apiValidatorFor('Problem')(body)).toEqual([])
     await dispatchFor(jobDeps, ws.workspaceId)
     const reached = meta.sendsTo(`+${contact.phone}`).map((s) => s.body.text?.body)
     expect(reached).toHaveLength(1)
