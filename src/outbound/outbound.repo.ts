@@ -123,3 +123,14 @@ export async function pauseSending(tx: Tx, workspaceId: string, reason: string, 
     .set({ sendingPausedAt: now, sendingPausedReason: reason })
     .where(and(eq(workspaces.id, workspaceId), sql`${workspaces.sendingPausedAt} is null`))
 }
+
+/**
+ * A status for a message Parley sent (its callback data is the send's id) settles a send whose
+ * call was cut off: Meta had it after all. Only `unknown` sends change.
+ */
+export async function settleUnknownSend(tx: Tx, sendId: string, wamid: string): Promise<void> {
+  await tx.execute(sql`
+    update sends s set state = 'sent', wamid = ${wamid}, last_error = null,
+      message_id = (select id from messages m where m.wamid = ${wamid} and m.workspace_id = s.workspace_id)
+    where s.id = ${sendId}::uuid and s.state = 'unknown'`)
+}

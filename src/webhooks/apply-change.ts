@@ -7,6 +7,8 @@ import { recordStatus } from '../messages/record-status.js'
 import { insertPlatformError, insertPreferenceUpdate } from '../messages/messages.repo.js'
 import { parseMetaTime } from '../messages/inbound-rules.js'
 import { applyInboundConsent } from '../consent/inbound-consent.js'
+import { settleUnknownSend } from '../outbound/outbound.repo.js'
+import { isUuid } from '../db/tenant.js'
 import { recordConsentChange } from '../consent/record-consent.js'
 import type { WorkspaceConsent } from '../consent/settings.js'
 
@@ -98,6 +100,8 @@ async function applyStatuses(tx: Tx, scope: ChangeScope, value: ChangeValue) {
     const ids = { phone, bsuid: status.recipient_user_id }
     const contactId = await resolveContact(tx, scope, identityOf(value.contacts, ids))
     await recordStatus(tx, scope, status, contactId)
+    const sendId = status.biz_opaque_callback_data
+    if (sendId !== undefined && isUuid(sendId)) await settleUnknownSend(tx, sendId, status.id)
     if (contactId && status.errors?.some((e) => e.code === MARKETING_STOPPED)) {
       await recordConsentChange(tx, scope, {
         contactId,

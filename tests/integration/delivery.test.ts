@@ -2,7 +2,7 @@ import { createServer, type AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { seedWorkspace } from '../helpers/workspace.js'
-import { inboundMessage, randomPhone, receive } from '../helpers/inbound.js'
+import { envelope, inboundMessage, randomPhone, randomWamid, receive } from '../helpers/inbound.js'
 import {
   contactByPhone,
   dispatchFor,
@@ -12,7 +12,8 @@ import {
   workspaceRow,
 } from '../helpers/sending.js'
 import { graphError, type FakeMetaGraph } from '../fakes/meta-graph.js'
-import { withTenant } from '../../src/db/tenant.js'
+import { sql } from 'drizzle-orm'
+import { withSystem, withTenant } from '../../src/db/tenant.js'
 import { queueSend } from '../../src/outbound/queue-send.js'
 import type { SendContent } from '../../src/outbound/content.js'
 
@@ -171,6 +172,41 @@ describe('errors from Meta, by class', () => {
     const row = await sendRow(ws, id)
     expect(row.state).toBe('queued')
     expect(row.attempts).toBe(2)
+  })
+})
+
+describe('a call cut off', () => {
+  it('is never resent, and a status Meta sends for it later settles it', async () => {
+    const ws = await seedWorkspace(t.deps, 'Cut off')
+    const contact = await contactWhoWrote(ws)
+    const id = await queue(ws, contact.id)
+    // As a crash mid-call leaves it: leased, and the lease run out.
+    await withSystem(t.deps.db, (tx) =>
+      tx.execute(
+        sql`update sends set state = 'sending', lease_until = now() - interval '1 second' where id = ${id}`,
+      ),
+    )
+    await dispatchFor(jobDeps, ws.workspaceId)
+    expect((await sendRow(ws, id)).state).toBe('unknown')
+    expect(meta.sendsTo(`+${contact.phone}`)).toHaveLength(0)
+    const wamid = randomWamid()
+    await receive(
+      t,
+      envelope(ws.phoneNumberId, {
+        statuses: [
+          {
+            id: wamid,
+            status: 'delivered',
+            timestamp: String(Math.floor(Date.now() / 1000)),
+            recipient_id: contact.phone,
+            biz_opaque_callback_data: id,
+          },
+        ],
+      }),
+    )
+    const settled = await sendRow(ws, id)
+    expect(settled).toMatchObject({ state: 'sent', wamid })
+    expect(settled.messageId).not.toBeNull()
   })
 })
 
