@@ -103,7 +103,7 @@ runBench(async () => {
   const cipher = createFieldCipher([Buffer.from('parley-bench-data-encryption-key')])
   const meta = new FakeMetaGraph({ version: VERSION, accessToken: TOKEN })
   const fake = await meta.start()
-  onCleanup(fake.close)
+  onCleanup(() => fake.close())
 
   console.log(
     `send bench: ${CONTACTS} contacts × ${PER_CONTACT} sends over two numbers at ${RATE} msg/s each; ${cpus().length} CPUs, Node ${process.version}`,
