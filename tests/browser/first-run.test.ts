@@ -7,6 +7,10 @@ import {
   watchForProblems,
   type RunningParley,
 } from '../helpers/browser.js'
+import pg from 'pg'
+import { inboundMessage } from '../helpers/inbound.js'
+import { TEST_WHATSAPP } from '../helpers/app.js'
+import { signBody } from '../../src/whatsapp/signature.js'
 
 // One story, told in order by two people in two browser contexts: the owner who sets Parley up,
 // and a salesperson the owner adds. Each step builds on the previous one, so after a failure the
@@ -20,6 +24,7 @@ const OWNER = {
 }
 const SALES = { name: 'Sam Sales', email: 'sam@greenhouse.example', password: 'sales-pass-456' }
 const DESKTOP = { width: 1280, height: 800 }
+const PHONE_NUMBER_ID = '106540352242922'
 const PHONE = { width: 360, height: 740 }
 
 // Chromium logs every 4xx response as a console error. The 401 and 403 are the story's own doing;
@@ -60,6 +65,37 @@ async function screenshotsAtTwoWidths(page: Page, name: string) {
   await page.setViewportSize(PHONE)
   await screenshot(page, `${name}-360`)
   await page.setViewportSize(DESKTOP)
+}
+
+/** Stands in for Meta: gives the workspace a number, then delivers signed messages to it. */
+async function connectNumberAndReceive(messages: { from: string; name: string; text: string }[]) {
+  const client = new pg.Client({ connectionString: parley.databaseUrl })
+  await client.connect()
+  await client.query(`update workspaces set phone_number_id = $1`, [PHONE_NUMBER_ID])
+  await client.end()
+  for (const message of messages) {
+    const body = inboundMessage(PHONE_NUMBER_ID, { from: message.from, text: message.text })
+    const named = body.replace(/"Contact \d{4}"/, JSON.stringify(message.name))
+    const response = await fetch(`${parley.baseUrl}/webhooks/whatsapp`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signBody(named, TEST_WHATSAPP.appSecret),
+      },
+      body: named,
+    })
+    expect(response.status).toBe(200)
+  }
+  // Processing runs in the server's background job; the page shows the result once it has.
+  await expect
+    .poll(
+      async () => {
+        await owner.goto('/contacts')
+        return owner.getByRole('row').filter({ hasText: 'Ben Ode' }).count()
+      },
+      { timeout: 15_000, interval: 300 },
+    )
+    .toBe(1)
 }
 
 beforeAll(async () => {
@@ -223,6 +259,42 @@ describe('first run of a fresh Parley', () => {
     expect(await owner.getByLabel('Store message content').isChecked()).toBe(false)
     expect(await mainText(owner)).toContain('No failed webhook deliveries.')
     await screenshotsAtTwoWidths(owner, 'settings')
+  })
+
+  it('shows a STOP as opted out even without stored content, and the owner opts a contact out by hand', async () => {
+    await connectNumberAndReceive([
+      { from: '15550100001', name: 'Ana Lima', text: 'Hello, is the fern in stock?' },
+      { from: '15550100002', name: 'Ben Ode', text: 'STOP' },
+    ])
+    const nav = owner.getByRole('navigation', { name: 'Main' })
+    await nav.getByRole('link', { name: 'Contacts' }).click()
+    await owner.waitForURL((url) => url.pathname === '/contacts')
+    const row = (name: string) => owner.getByRole('row').filter({ hasText: name })
+    expect(await row('Ben Ode').textContent()).toContain('Opted out')
+    expect(await row('Ana Lima').textContent()).toContain('Subscribed')
+    await screenshotsAtTwoWidths(owner, 'contacts')
+
+    await row('Ana Lima').getByRole('link', { name: 'Ana Lima' }).click()
+    await owner.getByRole('heading', { name: 'Consent', exact: true }).waitFor()
+    await owner.evaluate('window.storyMarker = "contact page"')
+    await owner.fill('#out-reason', 'Asked on the phone')
+    await owner.getByRole('button', { name: 'Opt out', exact: true }).click()
+    const panel = owner.locator('#consent-panel')
+    await panel.getByRole('status').waitFor()
+    expect(await panel.textContent()).toContain('Opted out')
+    expect(await panel.textContent()).toContain('Asked on the phone')
+    expect(await owner.evaluate('window.storyMarker')).toBe('contact page')
+    await screenshotsAtTwoWidths(owner, 'contact')
+
+    await nav.getByRole('link', { name: 'Opt-out log' }).click()
+    await owner.waitForURL((url) => url.pathname === '/opt-outs')
+    const log = await mainText(owner)
+    expect(log).toContain('Asked on the phone')
+    expect(log).toContain(OWNER.email)
+    expect(log.replace(/\s+/g, ' ')).toContain(
+      'Ben Ode +15550100002 All messages Keyword (STOP, START…) stop · en the contact',
+    )
+    await screenshotsAtTwoWidths(owner, 'opt-out-log')
   })
 
   it('logs the owner out to the login page', async () => {

@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { PROJECT_ROOT } from '../../src/paths.js'
 import { createScratchDatabase, TEST_SERVER_URL } from './databases.js'
 import { cliEnv, startServe, stopProcess } from './cli.js'
+import { TEST_WHATSAPP } from './app.js'
 
 /** Where browser tests leave their screenshots (git-ignored). */
 export const SCREENSHOTS_DIR = join(PROJECT_ROOT, 'tests', 'browser', 'screenshots')
@@ -12,6 +13,8 @@ export const SCREENSHOTS_DIR = join(PROJECT_ROOT, 'tests', 'browser', 'screensho
 /** A `parley serve` process on its own fresh, empty database. */
 export interface RunningParley {
   readonly baseUrl: string
+  /** Its database, for steps that stand in for Meta's side (connecting a number). */
+  readonly databaseUrl: string
   /** What the server printed so far, for failure messages. */
   output(): string
   /** SIGTERM, wait for the exit, then drop the database and the data directory. */
@@ -30,9 +33,18 @@ export async function startParley(): Promise<RunningParley> {
     rmSync(dataDir, { recursive: true, force: true })
   }
   try {
-    const serve = await startServe(cliEnv({ DATABASE_URL: database.url, DATA_DIR: dataDir }))
+    const serve = await startServe(
+      cliEnv({
+        DATABASE_URL: database.url,
+        DATA_DIR: dataDir,
+        WHATSAPP_APP_SECRET: TEST_WHATSAPP.appSecret,
+        // Nothing leaves the machine: fetch refuses this port before connecting.
+        META_GRAPH_URL: 'http://127.0.0.1:9',
+      }),
+    )
     return {
       baseUrl: `http://127.0.0.1:${serve.port}`,
+      databaseUrl: database.url,
       output: () => serve.output(),
       stop: async () => {
         await stopProcess(serve.child)
