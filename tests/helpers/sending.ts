@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 import { eq, sql } from 'drizzle-orm'
 import { withSystem, withTenant } from '../../src/db/tenant.js'
 import { contacts, sends, workspaces } from '../../src/db/schema.js'
@@ -5,7 +6,8 @@ import { dispatchDueSends } from '../../src/outbound/dispatch.js'
 import { mergeWorkspaceSettings } from '../../src/workspaces/workspaces.repo.js'
 import { FakeMetaGraph } from '../fakes/meta-graph.js'
 import { TEST_ACCESS_TOKEN } from './workspace.js'
-import type { TestApp } from './app.js'
+import { createTestApp, type TestApp } from './app.js'
+import { seedWorkspace } from './workspace.js'
 
 /** A fake Meta for a test file and the job deps that point at it. */
 export async function startFakeMeta(t: TestApp) {
@@ -14,6 +16,40 @@ export async function startFakeMeta(t: TestApp) {
   const server = await meta.start()
   const jobDeps = { ...t.jobDeps, graph: { baseUrl: server.baseUrl, version } }
   return { meta, jobDeps, close: () => server.close() }
+}
+
+/** What a sending test file works with, from its beforeAll on. */
+export interface SendingSuite {
+  readonly t: TestApp
+  readonly meta: FakeMetaGraph
+  /** The app's job deps with the Graph API pointed at the fake. */
+  readonly jobDeps: TestApp['jobDeps']
+  readonly ws: Awaited<ReturnType<typeof seedWorkspace>>
+}
+
+/**
+ * Registers a file's hooks: a test app, a fake Meta and a seeded workspace (`label`), filled in
+ * the returned object by beforeAll; after each test the fake must have seen only valid requests.
+ */
+export function useSendingSuite(label: string): SendingSuite {
+  const suite = {} as { -readonly [K in keyof SendingSuite]: SendingSuite[K] }
+  let closeFake = () => Promise.resolve()
+  beforeAll(async () => {
+    suite.t = createTestApp()
+    const fake = await startFakeMeta(suite.t)
+    closeFake = fake.close
+    suite.meta = fake.meta
+    suite.jobDeps = fake.jobDeps
+    suite.ws = await seedWorkspace(suite.t.deps, label)
+  })
+  afterEach(() => {
+    expect(suite.meta.problems).toEqual([])
+  })
+  afterAll(async () => {
+    await closeFake()
+    await suite.t.close()
+  })
+  return suite
 }
 
 /** Runs the dispatcher for one workspace's sends only (test files share the database). */

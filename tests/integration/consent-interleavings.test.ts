@@ -1,26 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import fc from 'fast-check'
-import { createTestApp, type TestApp } from '../helpers/app.js'
-import { seedWorkspace } from '../helpers/workspace.js'
 import { inboundMessage, randomPhone, receive } from '../helpers/inbound.js'
-import { contactByPhone, dispatchFor, sendsOf, startFakeMeta } from '../helpers/sending.js'
-import type { FakeMetaGraph } from '../fakes/meta-graph.js'
+import { contactByPhone, dispatchFor, sendsOf, useSendingSuite } from '../helpers/sending.js'
 
-let t: TestApp
-let meta: FakeMetaGraph
-let jobDeps: TestApp['jobDeps']
-let closeMeta: () => Promise<void>
-let ws: Awaited<ReturnType<typeof seedWorkspace>>
-
-beforeAll(async () => {
-  t = createTestApp()
-  ;({ meta, jobDeps, close: closeMeta } = await startFakeMeta(t))
-  ws = await seedWorkspace(t.deps, 'Interleavings')
-})
-afterAll(async () => {
-  await closeMeta()
-  await t.close()
-})
+const suite = useSendingSuite('Interleavings')
 
 type Keyword = 'STOP' | 'START'
 type Op =
@@ -60,7 +43,10 @@ class Run {
     if (text === 'STOP' || text === 'START') this.keywords.push({ text, at })
     const before = await this.state()
     const started = Date.now()
-    await receive(t, inboundMessage(ws.phoneNumberId, { from: this.phone, text, at: new Date(at) }))
+    await receive(
+      suite.t,
+      inboundMessage(suite.ws.phoneNumberId, { from: this.phone, text, at: new Date(at) }),
+    )
     const after = await this.state()
     if (after !== before) {
       this.checkpoints.push({ at: after === 'opted_out' ? Date.now() : started, state: after })
@@ -68,10 +54,13 @@ class Run {
   }
 
   async send(): Promise<void> {
-    const contact = await contactByPhone(t, ws.workspaceId, this.phone)
-    const response = await t.app.request(`/api/v1/contacts/${contact.id}/messages`, {
+    const contact = await contactByPhone(suite.t, suite.ws.workspaceId, this.phone)
+    const response = await suite.t.app.request(`/api/v1/contacts/${contact.id}/messages`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${ws.keys.sales}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${suite.ws.keys.sales}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ text: 'An offer' }),
     })
     expect(response.status).toBe(contact.consentState === 'opted_out' ? 409 : 202)
@@ -79,12 +68,12 @@ class Run {
 
   async dispatch() {
     // The pair limit counts on the test clock: moving it on lets the next message go now.
-    t.clock.advance(6500)
-    await dispatchFor(jobDeps, ws.workspaceId, { noWaiting: true })
+    suite.t.clock.advance(6500)
+    await dispatchFor(suite.jobDeps, suite.ws.workspaceId, { noWaiting: true })
   }
 
   async state() {
-    return contactByPhone(t, ws.workspaceId, this.phone)
+    return contactByPhone(suite.t, suite.ws.workspaceId, this.phone)
       .then((c) => c.consentState)
       .catch(() => 'subscribed')
   }
@@ -119,13 +108,13 @@ it('never lets a message other than a confirmation reach Meta while the contact 
       await run.inbound('hello', 950)
       for (const step of steps) await play(run, step)
       await run.dispatch()
-      const contact = await contactByPhone(t, ws.workspaceId, run.phone)
+      const contact = await contactByPhone(suite.t, suite.ws.workspaceId, run.phone)
       const confirmations = new Set(
-        (await sendsOf(t, ws.workspaceId))
+        (await sendsOf(suite.t, suite.ws.workspaceId))
           .filter((s) => s.contactId === contact.id && s.origin === 'confirmation')
           .map((s) => s.id),
       )
-      const reached = meta.sendsTo(`+${run.phone}`)
+      const reached = suite.meta.sendsTo(`+${run.phone}`)
       for (const send of reached) {
         if (confirmations.has(send.body.biz_opaque_callback_data ?? '')) continue
         expect(run.stateAt(send.at)).toBe('subscribed')
@@ -134,5 +123,5 @@ it('never lets a message other than a confirmation reach Meta while the contact 
     }),
     { numRuns: 25 },
   )
-  expect(meta.problems).toEqual([])
+  expect(suite.meta.problems).toEqual([])
 }, 240_000)

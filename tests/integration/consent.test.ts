@@ -1,6 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { eq, sql } from 'drizzle-orm'
-import { createTestApp, type TestApp } from '../helpers/app.js'
 import { seedWorkspace } from '../helpers/workspace.js'
 import {
   failedStatus,
@@ -15,36 +14,18 @@ import {
   dispatchFor,
   sendsOf,
   setWorkspaceSettings,
-  startFakeMeta,
+  useSendingSuite,
 } from '../helpers/sending.js'
-import type { FakeMetaGraph } from '../fakes/meta-graph.js'
 import { withSystem, withTenant } from '../../src/db/tenant.js'
 import { consentEvents, contacts, messages } from '../../src/db/schema.js'
 import { DEFAULT_CONFIRMATIONS } from '../../src/consent/rules.js'
 
-let t: TestApp
-let meta: FakeMetaGraph
-let jobDeps: TestApp['jobDeps']
-let closeMeta: () => Promise<void>
-let ws: Awaited<ReturnType<typeof seedWorkspace>>
-
-beforeAll(async () => {
-  t = createTestApp()
-  ;({ meta, jobDeps, close: closeMeta } = await startFakeMeta(t))
-  ws = await seedWorkspace(t.deps, 'Consent')
-})
-afterAll(async () => {
-  await closeMeta()
-  await t.close()
-})
-afterEach(() => {
-  expect(meta.problems).toEqual([])
-})
+const suite = useSendingSuite('Consent')
 
 const secondsAgo = (s: number) => new Date(Date.now() - s * 1000)
 
 function logOf(contactId: string) {
-  return withTenant(t.deps.db, ws.workspaceId, (tx) =>
+  return withTenant(suite.t.deps.db, suite.ws.workspaceId, (tx) =>
     tx
       .select()
       .from(consentEvents)
@@ -55,7 +36,7 @@ function logOf(contactId: string) {
 
 /** Texts sent to this phone that reached the fake Meta. */
 function textsTo(phone: string) {
-  return meta.sendsTo(`+${phone}`).map((s) => s.body.text?.body)
+  return suite.meta.sendsTo(`+${phone}`).map((s) => s.body.text?.body)
 }
 
 describe('STOP and START keywords', () => {
@@ -63,10 +44,10 @@ describe('STOP and START keywords', () => {
     const phone = randomPhone()
     const stop = randomWamid()
     await receive(
-      t,
-      inboundMessage(ws.phoneNumberId, { from: phone, text: ' Stop. ', wamid: stop }),
+      suite.t,
+      inboundMessage(suite.ws.phoneNumberId, { from: phone, text: ' Stop. ', wamid: stop }),
     )
-    const contact = await contactByPhone(t, ws.workspaceId, phone)
+    const contact = await contactByPhone(suite.t, suite.ws.workspaceId, phone)
     expect(contact.consentState).toBe('opted_out')
     const [entry] = await logOf(contact.id)
     expect(entry).toMatchObject({
@@ -79,8 +60,8 @@ describe('STOP and START keywords', () => {
       newState: 'opted_out',
       superseded: false,
     })
-    await receive(t, inboundMessage(ws.phoneNumberId, { from: phone, text: 'STOP' }))
-    await dispatchFor(jobDeps, ws.workspaceId)
+    await receive(suite.t, inboundMessage(suite.ws.phoneNumberId, { from: phone, text: 'STOP' }))
+    await dispatchFor(suite.jobDeps, suite.ws.workspaceId)
     expect(textsTo(phone)).toEqual([DEFAULT_CONFIRMATIONS.en.optOut])
     const log = await logOf(contact.id)
     expect(log.map((e) => [e.previousState, e.newState])).toEqual([
@@ -92,19 +73,21 @@ describe('STOP and START keywords', () => {
   it('opts back in on START, and only the latest change is confirmed', async () => {
     const phone = randomPhone()
     await receive(
-      t,
-      inboundMessage(ws.phoneNumberId, { from: phone, text: 'baja', at: secondsAgo(20) }),
+      suite.t,
+      inboundMessage(suite.ws.phoneNumberId, { from: phone, text: 'baja', at: secondsAgo(20) }),
     )
     await receive(
-      t,
-      inboundMessage(ws.phoneNumberId, { from: phone, text: 'START', at: secondsAgo(10) }),
+      suite.t,
+      inboundMessage(suite.ws.phoneNumberId, { from: phone, text: 'START', at: secondsAgo(10) }),
     )
-    const contact = await contactByPhone(t, ws.workspaceId, phone)
+    const contact = await contactByPhone(suite.t, suite.ws.workspaceId, phone)
     expect(contact.consentState).toBe('subscribed')
-    await dispatchFor(jobDeps, ws.workspaceId)
+    await dispatchFor(suite.jobDeps, suite.ws.workspaceId)
     // The opt-out confirmation was overtaken by the opt-in before it went: only the latest change is confirmed.
     expect(textsTo(phone)).toEqual([DEFAULT_CONFIRMATIONS.en.optIn])
-    const mine = (await sendsOf(t, ws.workspaceId)).filter((s) => s.contactId === contact.id)
+    const mine = (await sendsOf(suite.t, suite.ws.workspaceId)).filter(
+      (s) => s.contactId === contact.id,
+    )
     expect(mine.map((s) => [s.state, s.skipReason])).toEqual([
       ['skipped', 'confirmation_superseded'],
       ['sent', null],
@@ -113,17 +96,20 @@ describe('STOP and START keywords', () => {
 
   it('confirms a Spanish opt-out in Spanish', async () => {
     const phone = randomPhone()
-    await receive(t, inboundMessage(ws.phoneNumberId, { from: phone, text: 'Dar de baja' }))
-    await dispatchFor(jobDeps, ws.workspaceId)
+    await receive(
+      suite.t,
+      inboundMessage(suite.ws.phoneNumberId, { from: phone, text: 'Dar de baja' }),
+    )
+    await dispatchFor(suite.jobDeps, suite.ws.workspaceId)
     expect(textsTo(phone)).toEqual([DEFAULT_CONFIRMATIONS.es.optOut])
   })
 
   it('does not treat sentences that mention stop as opt-outs', async () => {
     const phone = randomPhone()
     for (const text of ["don't stop", 'stop by tomorrow?', 'Stop promotions please']) {
-      await receive(t, inboundMessage(ws.phoneNumberId, { from: phone, text }))
+      await receive(suite.t, inboundMessage(suite.ws.phoneNumberId, { from: phone, text }))
     }
-    const contact = await contactByPhone(t, ws.workspaceId, phone)
+    const contact = await contactByPhone(suite.t, suite.ws.workspaceId, phone)
     expect(contact.consentState).toBe('subscribed')
     expect(await logOf(contact.id)).toEqual([])
   })
@@ -131,14 +117,14 @@ describe('STOP and START keywords', () => {
   it('keeps the newer decision when a STOP and a START arrive out of order', async () => {
     const phone = randomPhone()
     await receive(
-      t,
-      inboundMessage(ws.phoneNumberId, { from: phone, text: 'start', at: secondsAgo(5) }),
+      suite.t,
+      inboundMessage(suite.ws.phoneNumberId, { from: phone, text: 'start', at: secondsAgo(5) }),
     )
     await receive(
-      t,
-      inboundMessage(ws.phoneNumberId, { from: phone, text: 'stop', at: secondsAgo(60) }),
+      suite.t,
+      inboundMessage(suite.ws.phoneNumberId, { from: phone, text: 'stop', at: secondsAgo(60) }),
     )
-    const contact = await contactByPhone(t, ws.workspaceId, phone)
+    const contact = await contactByPhone(suite.t, suite.ws.workspaceId, phone)
     expect(contact.consentState).toBe('subscribed')
     const late = (await logOf(contact.id)).find((e) => e.keyword === 'stop')
     expect(late).toMatchObject({
@@ -151,20 +137,28 @@ describe('STOP and START keywords', () => {
   it('keeps the opt-out when STOP and START share a second', async () => {
     const phone = randomPhone()
     const at = secondsAgo(30)
-    await receive(t, inboundMessage(ws.phoneNumberId, { from: phone, text: 'stop', at }))
-    await receive(t, inboundMessage(ws.phoneNumberId, { from: phone, text: 'start', at }))
-    expect((await contactByPhone(t, ws.workspaceId, phone)).consentState).toBe('opted_out')
+    await receive(
+      suite.t,
+      inboundMessage(suite.ws.phoneNumberId, { from: phone, text: 'stop', at }),
+    )
+    await receive(
+      suite.t,
+      inboundMessage(suite.ws.phoneNumberId, { from: phone, text: 'start', at }),
+    )
+    expect((await contactByPhone(suite.t, suite.ws.workspaceId, phone)).consentState).toBe(
+      'opted_out',
+    )
   })
 
   it('logs and confirms a redelivered STOP only once', async () => {
     const phone = randomPhone()
-    const body = inboundMessage(ws.phoneNumberId, { from: phone, text: 'stop' })
+    const body = inboundMessage(suite.ws.phoneNumberId, { from: phone, text: 'stop' })
     // Meta redelivers the same bytes, and sometimes the same event re-encoded.
-    await receive(t, body, body, JSON.stringify(JSON.parse(body), null, 1))
-    const contact = await contactByPhone(t, ws.workspaceId, phone)
+    await receive(suite.t, body, body, JSON.stringify(JSON.parse(body), null, 1))
+    const contact = await contactByPhone(suite.t, suite.ws.workspaceId, phone)
     expect(await logOf(contact.id)).toHaveLength(1)
     expect(
-      (await sendsOf(t, ws.workspaceId)).filter((s) => s.contactId === contact.id),
+      (await sendsOf(suite.t, suite.ws.workspaceId)).filter((s) => s.contactId === contact.id),
     ).toHaveLength(1)
   })
 })
@@ -173,20 +167,23 @@ describe('marketing opt-out', () => {
   it('stops marketing on the opt-out button, Meta stop/resume and error 131050', async () => {
     const phone = randomPhone()
     await receive(
-      t,
-      inboundMessage(ws.phoneNumberId, {
+      suite.t,
+      inboundMessage(suite.ws.phoneNumberId, {
         from: phone,
         button: { text: 'Stop promotions', payload: 'Stop promotions' },
         at: secondsAgo(30),
       }),
     )
-    let contact = await contactByPhone(t, ws.workspaceId, phone)
+    let contact = await contactByPhone(suite.t, suite.ws.workspaceId, phone)
     expect([contact.consentState, contact.marketingState]).toEqual(['subscribed', 'stopped'])
-    await receive(t, marketingPreference(ws.phoneNumberId, phone, 'resume', secondsAgo(20)))
-    contact = await contactByPhone(t, ws.workspaceId, phone)
+    await receive(
+      suite.t,
+      marketingPreference(suite.ws.phoneNumberId, phone, 'resume', secondsAgo(20)),
+    )
+    contact = await contactByPhone(suite.t, suite.ws.workspaceId, phone)
     expect(contact.marketingState).toBe('allowed')
-    await receive(t, failedStatus(ws.phoneNumberId, phone, 131050))
-    contact = await contactByPhone(t, ws.workspaceId, phone)
+    await receive(suite.t, failedStatus(suite.ws.phoneNumberId, phone, 131050))
+    contact = await contactByPhone(suite.t, suite.ws.workspaceId, phone)
     expect(contact.marketingState).toBe('stopped')
     const methods = (await logOf(contact.id)).map((e) => [e.method, e.newState])
     expect(methods).toEqual([
@@ -197,50 +194,55 @@ describe('marketing opt-out', () => {
   })
 
   it('treats a workspace-defined button payload as its opt-out button', async () => {
-    await setWorkspaceSettings(t, ws.workspaceId, {
+    await setWorkspaceSettings(suite.t, suite.ws.workspaceId, {
       consent: { overrides: {}, optOutButtons: ['NO_MORE_OFFERS'] },
     })
     const phone = randomPhone()
     await receive(
-      t,
-      inboundMessage(ws.phoneNumberId, {
+      suite.t,
+      inboundMessage(suite.ws.phoneNumberId, {
         from: phone,
         button: { payload: 'no_more_offers', text: 'No more offers' },
       }),
     )
-    expect((await contactByPhone(t, ws.workspaceId, phone)).marketingState).toBe('stopped')
-    await setWorkspaceSettings(t, ws.workspaceId, { consent: {} })
+    expect((await contactByPhone(suite.t, suite.ws.workspaceId, phone)).marketingState).toBe(
+      'stopped',
+    )
+    await setWorkspaceSettings(suite.t, suite.ws.workspaceId, { consent: {} })
   })
 })
 
 describe('privacy mode and erasure', () => {
   it('honours STOP in a workspace that keeps no message content, keeping only the keyword', async () => {
-    const quiet = await seedWorkspace(t.deps, 'Quiet')
-    await setWorkspaceSettings(t, quiet.workspaceId, { storeMessageContent: false })
+    const quiet = await seedWorkspace(suite.t.deps, 'Quiet')
+    await setWorkspaceSettings(suite.t, quiet.workspaceId, { storeMessageContent: false })
     const phone = randomPhone()
-    await receive(t, inboundMessage(quiet.phoneNumberId, { from: phone, text: '¡PARAR!' }))
-    const contact = await contactByPhone(t, quiet.workspaceId, phone)
+    await receive(suite.t, inboundMessage(quiet.phoneNumberId, { from: phone, text: '¡PARAR!' }))
+    const contact = await contactByPhone(suite.t, quiet.workspaceId, phone)
     expect(contact.consentState).toBe('opted_out')
-    const [stored] = await withTenant(t.deps.db, quiet.workspaceId, (tx) =>
+    const [stored] = await withTenant(suite.t.deps.db, quiet.workspaceId, (tx) =>
       tx.select().from(messages).where(eq(messages.contactId, contact.id)),
     )
     expect(stored?.textEnc).toBeNull()
-    const raw = await withSystem(t.deps.db, (tx) =>
+    const raw = await withSystem(suite.t.deps.db, (tx) =>
       tx.execute<{ body_enc: string }>(
         sql`select body_enc from webhook_events where ${quiet.workspaceId}::uuid = any(workspace_ids)`,
       ),
     )
-    const bodies = raw.rows.map((r) => t.deps.cipher.decrypt(r.body_enc))
+    const bodies = raw.rows.map((r) => suite.t.deps.cipher.decrypt(r.body_enc))
     expect(bodies.join()).not.toContain('¡PARAR!')
     expect(bodies.join()).toContain('"body":"parar"')
   })
 
   it('keeps the log and the opt-out when the contact is erased and comes back', async () => {
     const phone = randomPhone()
-    await receive(t, inboundMessage(ws.phoneNumberId, { from: phone, text: 'unsubscribe' }))
-    const erased = await contactByPhone(t, ws.workspaceId, phone)
-    await withSystem(t.deps.db, (tx) => tx.delete(contacts).where(eq(contacts.id, erased.id)))
-    const kept = await withSystem(t.deps.db, (tx) =>
+    await receive(
+      suite.t,
+      inboundMessage(suite.ws.phoneNumberId, { from: phone, text: 'unsubscribe' }),
+    )
+    const erased = await contactByPhone(suite.t, suite.ws.workspaceId, phone)
+    await withSystem(suite.t.deps.db, (tx) => tx.delete(contacts).where(eq(contacts.id, erased.id)))
+    const kept = await withSystem(suite.t.deps.db, (tx) =>
       tx
         .select()
         .from(consentEvents)
@@ -248,8 +250,11 @@ describe('privacy mode and erasure', () => {
     )
     expect(kept).toHaveLength(1)
     expect(kept[0]?.contactId).toBeNull()
-    await receive(t, inboundMessage(ws.phoneNumberId, { from: phone, text: 'hello again' }))
-    const returned = await contactByPhone(t, ws.workspaceId, phone)
+    await receive(
+      suite.t,
+      inboundMessage(suite.ws.phoneNumberId, { from: phone, text: 'hello again' }),
+    )
+    const returned = await contactByPhone(suite.t, suite.ws.workspaceId, phone)
     expect(returned.id).not.toBe(erased.id)
     expect(returned.consentState).toBe('opted_out')
     expect(await logOf(returned.id)).toHaveLength(1)
@@ -257,14 +262,16 @@ describe('privacy mode and erasure', () => {
 
   it('lets the application role add to the log but never change or delete it', async () => {
     const phone = randomPhone()
-    await receive(t, inboundMessage(ws.phoneNumberId, { from: phone, text: 'stop' }))
-    const contact = await contactByPhone(t, ws.workspaceId, phone)
+    await receive(suite.t, inboundMessage(suite.ws.phoneNumberId, { from: phone, text: 'stop' }))
+    const contact = await contactByPhone(suite.t, suite.ws.workspaceId, phone)
     const tamper = [
       sql`update consent_events set new_state = 'subscribed' where contact_id = ${contact.id}`,
       sql`delete from consent_events where contact_id = ${contact.id}`,
     ]
     for (const statement of tamper) {
-      const refusal = await withTenant(t.deps.db, ws.workspaceId, (tx) => tx.execute(statement))
+      const refusal = await withTenant(suite.t.deps.db, suite.ws.workspaceId, (tx) =>
+        tx.execute(statement),
+      )
         .then(() => undefined)
         .catch((error: unknown) => (error as { cause?: Error }).cause?.message)
       expect(refusal).toMatch(/permission denied for table consent_events/)

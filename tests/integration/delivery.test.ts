@@ -1,6 +1,5 @@
 import { createServer, type AddressInfo } from 'node:net'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../helpers/app.js'
+import { describe, expect, it } from 'vitest'
 import { seedWorkspace } from '../helpers/workspace.js'
 import { envelope, inboundMessage, randomPhone, randomWamid, receive } from '../helpers/inbound.js'
 import {
@@ -8,38 +7,23 @@ import {
   dispatchFor,
   sendsOf,
   setWorkspaceSettings,
-  startFakeMeta,
+  useSendingSuite,
   workspaceRow,
 } from '../helpers/sending.js'
-import { graphError, type FakeMetaGraph } from '../fakes/meta-graph.js'
+import { graphError } from '../fakes/meta-graph.js'
 import { sql } from 'drizzle-orm'
 import { withSystem, withTenant } from '../../src/db/tenant.js'
 import { queueSend } from '../../src/outbound/queue-send.js'
 import type { SendContent } from '../../src/outbound/content.js'
 
-let t: TestApp
-let meta: FakeMetaGraph
-let jobDeps: TestApp['jobDeps']
-let closeMeta: () => Promise<void>
-
-beforeAll(async () => {
-  t = createTestApp()
-  ;({ meta, jobDeps, close: closeMeta } = await startFakeMeta(t))
-})
-afterAll(async () => {
-  await closeMeta()
-  await t.close()
-})
-afterEach(() => {
-  expect(meta.problems).toEqual([])
-})
+const suite = useSendingSuite('Delivery')
 
 type Workspace = Awaited<ReturnType<typeof seedWorkspace>>
 
 async function contactWhoWrote(ws: Workspace) {
   const phone = randomPhone()
-  await receive(t, inboundMessage(ws.phoneNumberId, { from: phone, text: 'Hello' }))
-  return { phone, id: (await contactByPhone(t, ws.workspaceId, phone)).id }
+  await receive(suite.t, inboundMessage(ws.phoneNumberId, { from: phone, text: 'Hello' }))
+  return { phone, id: (await contactByPhone(suite.t, ws.workspaceId, phone)).id }
 }
 
 const text = (body: string): SendContent => ({ kind: 'text', text: body })
@@ -52,10 +36,10 @@ async function queue(
   content = text('Hi'),
   category: 'service' | 'marketing' = 'service',
 ) {
-  const result = await withTenant(t.deps.db, ws.workspaceId, (tx) =>
+  const result = await withTenant(suite.t.deps.db, ws.workspaceId, (tx) =>
     queueSend(
       tx,
-      { workspaceId: ws.workspaceId, cipher: t.deps.cipher, now: t.clock.now() },
+      { workspaceId: ws.workspaceId, cipher: suite.t.deps.cipher, now: suite.t.clock.now() },
       {
         contactId,
         content,
@@ -69,7 +53,7 @@ async function queue(
 }
 
 async function sendRow(ws: Workspace, id: string) {
-  const row = (await sendsOf(t, ws.workspaceId)).find((s) => s.id === id)
+  const row = (await sendsOf(suite.t, ws.workspaceId)).find((s) => s.id === id)
   if (!row) throw new Error('no send')
   return row
 }
@@ -87,86 +71,93 @@ const to = (phone: string) => (body: { to?: string }) => body.to === `+${phone}`
 
 describe('errors from Meta, by class', () => {
   it('retries a throughput error after its backoff and then sends once', async () => {
-    const ws = await seedWorkspace(t.deps, 'Retry')
+    const ws = await seedWorkspace(suite.t.deps, 'Retry')
     const contact = await contactWhoWrote(ws)
     const id = await queue(ws, contact.id)
-    meta.failSends(graphError(400, 130429, 'Rate limit hit'), { match: to(contact.phone) })
+    suite.meta.failSends(graphError(400, 130429, 'Rate limit hit'), { match: to(contact.phone) })
     // The retry is due within seconds, so the same run waits for it.
-    await dispatchFor(jobDeps, ws.workspaceId)
+    await dispatchFor(suite.jobDeps, ws.workspaceId)
     expect(await sendRow(ws, id)).toMatchObject({ state: 'sent', attempts: 2 })
-    const refused = meta.refusedSends.filter((r) => to(contact.phone)(r.body))
-    const sent = meta.sendsTo(`+${contact.phone}`)
+    const refused = suite.meta.refusedSends.filter((r) => to(contact.phone)(r.body))
+    const sent = suite.meta.sendsTo(`+${contact.phone}`)
     expect([refused.length, sent.length]).toEqual([1, 1])
     expect((sent[0]?.at ?? 0) - (refused[0]?.at ?? 0)).toBeGreaterThanOrEqual(5000)
   })
 
   it.each([131026, 131047, 100, 131008, 131009])('gives up on %i after one call', async (code) => {
-    const ws = await seedWorkspace(t.deps, 'Fail')
+    const ws = await seedWorkspace(suite.t.deps, 'Fail')
     const contact = await contactWhoWrote(ws)
     const id = await queue(ws, contact.id)
-    meta.failSends(graphError(400, code, `error ${code}`, 'details from Meta'), {
+    suite.meta.failSends(graphError(400, code, `error ${code}`, 'details from Meta'), {
       match: to(contact.phone),
     })
-    await dispatchFor(jobDeps, ws.workspaceId)
-    t.clock.advance(60_000)
-    await dispatchFor(jobDeps, ws.workspaceId)
+    await dispatchFor(suite.jobDeps, ws.workspaceId)
+    suite.t.clock.advance(60_000)
+    await dispatchFor(suite.jobDeps, ws.workspaceId)
     expect(await sendRow(ws, id)).toMatchObject({
       state: 'failed',
       attempts: 1,
       lastError: { code, details: 'details from Meta' },
     })
-    expect(meta.refusedSends.filter((r) => to(contact.phone)(r.body))).toHaveLength(1)
+    expect(suite.meta.refusedSends.filter((r) => to(contact.phone)(r.body))).toHaveLength(1)
   })
 
   it('waits a day after 131049', async () => {
-    const ws = await seedWorkspace(t.deps, 'Ecosystem')
+    const ws = await seedWorkspace(suite.t.deps, 'Ecosystem')
     const contact = await contactWhoWrote(ws)
     const id = await queue(ws, contact.id)
-    meta.failSends(graphError(400, 131049, 'healthy ecosystem'), { match: to(contact.phone) })
-    await dispatchFor(jobDeps, ws.workspaceId)
+    suite.meta.failSends(graphError(400, 131049, 'healthy ecosystem'), { match: to(contact.phone) })
+    await dispatchFor(suite.jobDeps, ws.workspaceId)
     const row = await sendRow(ws, id)
     expect(row.state).toBe('queued')
-    expect(row.nextAttemptAt.getTime() - t.clock.now().getTime()).toBeGreaterThan(23.9 * 3600_000)
+    expect(row.nextAttemptAt.getTime() - suite.t.clock.now().getTime()).toBeGreaterThan(
+      23.9 * 3600_000,
+    )
   })
 
   it('stops marketing on 131050 and does not retry', async () => {
-    const ws = await seedWorkspace(t.deps, 'Marketing')
+    const ws = await seedWorkspace(suite.t.deps, 'Marketing')
     const contact = await contactWhoWrote(ws)
     const id = await queue(ws, contact.id, promo)
-    meta.failSends(graphError(400, 131050, 'stopped marketing'), { match: to(contact.phone) })
-    await dispatchFor(jobDeps, ws.workspaceId)
+    suite.meta.failSends(graphError(400, 131050, 'stopped marketing'), { match: to(contact.phone) })
+    await dispatchFor(suite.jobDeps, ws.workspaceId)
     expect(await sendRow(ws, id)).toMatchObject({ state: 'failed', lastError: { code: 131050 } })
-    expect((await contactByPhone(t, ws.workspaceId, contact.phone)).marketingState).toBe('stopped')
+    expect((await contactByPhone(suite.t, ws.workspaceId, contact.phone)).marketingState).toBe(
+      'stopped',
+    )
   })
 
   it.each([190, 368])(
     'pauses the workspace on %i and holds its queue until resumed',
     async (code) => {
-      const ws = await seedWorkspace(t.deps, 'Paused')
+      const ws = await seedWorkspace(suite.t.deps, 'Paused')
       const first = await contactWhoWrote(ws)
       const second = await contactWhoWrote(ws)
       const id = await queue(ws, first.id)
       await queue(ws, second.id)
-      meta.failSends(graphError(401, code, 'token or account problem'), {
+      suite.meta.failSends(graphError(401, code, 'token or account problem'), {
         match: (body) => body.to === `+${first.phone}` || body.to === `+${second.phone}`,
         times: 2,
       })
-      await dispatchFor(jobDeps, ws.workspaceId)
-      const paused = await workspaceRow(t, ws.workspaceId)
+      await dispatchFor(suite.jobDeps, ws.workspaceId)
+      const paused = await workspaceRow(suite.t, ws.workspaceId)
       expect(paused.sendingPausedAt).not.toBeNull()
       expect(paused.sendingPausedReason).toContain(String(code))
-      const calls = meta.refusedSends.length + meta.sends.length
-      await dispatchFor(jobDeps, ws.workspaceId)
-      expect(meta.refusedSends.length + meta.sends.length).toBe(calls)
+      const calls = suite.meta.refusedSends.length + suite.meta.sends.length
+      await dispatchFor(suite.jobDeps, ws.workspaceId)
+      expect(suite.meta.refusedSends.length + suite.meta.sends.length).toBe(calls)
       expect((await sendRow(ws, id)).state).toBe('queued')
     },
   )
 
   it('retries when Meta cannot be reached at all', async () => {
-    const ws = await seedWorkspace(t.deps, 'Offline')
+    const ws = await seedWorkspace(suite.t.deps, 'Offline')
     const contact = await contactWhoWrote(ws)
     const id = await queue(ws, contact.id)
-    const offline = { ...jobDeps, graph: { ...jobDeps.graph, baseUrl: await closedPort() } }
+    const offline = {
+      ...suite.jobDeps,
+      graph: { ...suite.jobDeps.graph, baseUrl: await closedPort() },
+    }
     await dispatchFor(offline, ws.workspaceId)
     // A refused connection carried no request: it is retried (twice within this run), never unknown.
     const row = await sendRow(ws, id)
@@ -177,21 +168,21 @@ describe('errors from Meta, by class', () => {
 
 describe('a call cut off', () => {
   it('is never resent, and a status Meta sends for it later settles it', async () => {
-    const ws = await seedWorkspace(t.deps, 'Cut off')
+    const ws = await seedWorkspace(suite.t.deps, 'Cut off')
     const contact = await contactWhoWrote(ws)
     const id = await queue(ws, contact.id)
     // As a crash mid-call leaves it: leased, and the lease run out.
-    await withSystem(t.deps.db, (tx) =>
+    await withSystem(suite.t.deps.db, (tx) =>
       tx.execute(
         sql`update sends set state = 'sending', lease_until = now() - interval '1 second' where id = ${id}`,
       ),
     )
-    await dispatchFor(jobDeps, ws.workspaceId)
+    await dispatchFor(suite.jobDeps, ws.workspaceId)
     expect((await sendRow(ws, id)).state).toBe('unknown')
-    expect(meta.sendsTo(`+${contact.phone}`)).toHaveLength(0)
+    expect(suite.meta.sendsTo(`+${contact.phone}`)).toHaveLength(0)
     const wamid = randomWamid()
     await receive(
-      t,
+      suite.t,
       envelope(ws.phoneNumberId, {
         statuses: [
           {
@@ -212,25 +203,25 @@ describe('a call cut off', () => {
 
 describe('pacing', () => {
   it('keeps a business number at its configured rate', async () => {
-    const ws = await seedWorkspace(t.deps, 'Paced')
-    await setWorkspaceSettings(t, ws.workspaceId, { messagesPerSecond: 4 })
+    const ws = await seedWorkspace(suite.t.deps, 'Paced')
+    await setWorkspaceSettings(suite.t, ws.workspaceId, { messagesPerSecond: 4 })
     const contacts = []
     for (let i = 0; i < 12; i++) contacts.push(await contactWhoWrote(ws))
     for (const contact of contacts) await queue(ws, contact.id)
     const started = Date.now()
-    await dispatchFor(jobDeps, ws.workspaceId)
-    expect(meta.sends.filter((s) => s.phoneNumberId === ws.phoneNumberId)).toHaveLength(12)
-    expect(meta.maxSendsInAnyWindow(ws.phoneNumberId, 1000)).toBeLessThanOrEqual(4)
+    await dispatchFor(suite.jobDeps, ws.workspaceId)
+    expect(suite.meta.sends.filter((s) => s.phoneNumberId === ws.phoneNumberId)).toHaveLength(12)
+    expect(suite.meta.maxSendsInAnyWindow(ws.phoneNumberId, 1000)).toBeLessThanOrEqual(4)
     expect(Date.now() - started).toBeGreaterThanOrEqual(2000)
   })
 
   it('leaves at least 6 seconds between two messages to the same contact', async () => {
-    const ws = await seedWorkspace(t.deps, 'Pair')
+    const ws = await seedWorkspace(suite.t.deps, 'Pair')
     const contact = await contactWhoWrote(ws)
     for (const body of ['one', 'two', 'three']) await queue(ws, contact.id, text(body))
-    await dispatchFor(jobDeps, ws.workspaceId)
-    const times = meta.sendsTo(`+${contact.phone}`).map((s) => s.at)
-    expect(meta.sendsTo(`+${contact.phone}`).map((s) => s.body.text?.body)).toEqual([
+    await dispatchFor(suite.jobDeps, ws.workspaceId)
+    const times = suite.meta.sendsTo(`+${contact.phone}`).map((s) => s.at)
+    expect(suite.meta.sendsTo(`+${contact.phone}`).map((s) => s.body.text?.body)).toEqual([
       'one',
       'two',
       'three',

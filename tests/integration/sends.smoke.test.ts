@@ -1,32 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../helpers/app.js'
-import { seedWorkspace } from '../helpers/workspace.js'
+import { describe, expect, it } from 'vitest'
 import { inboundMessage, randomPhone, receive } from '../helpers/inbound.js'
-import { contactByPhone, dispatchFor, startFakeMeta } from '../helpers/sending.js'
-import type { FakeMetaGraph } from '../fakes/meta-graph.js'
+import { contactByPhone, dispatchFor, useSendingSuite } from '../helpers/sending.js'
 
 // The send path on both databases: on PGlite every open transaction holds up the others, and
 // a send keeps one open across its call to Meta (see src/outbound/deliver.ts).
-let t: TestApp
-let meta: FakeMetaGraph
-let jobDeps: TestApp['jobDeps']
-let closeMeta: () => Promise<void>
-let ws: Awaited<ReturnType<typeof seedWorkspace>>
-
-beforeAll(async () => {
-  t = createTestApp()
-  ;({ meta, jobDeps, close: closeMeta } = await startFakeMeta(t))
-  ws = await seedWorkspace(t.deps, 'Smoke sends')
-})
-afterAll(async () => {
-  await closeMeta()
-  await t.close()
-})
+const suite = useSendingSuite('Smoke sends')
 
 function send(contactId: string, text: string) {
-  return t.app.request(`/api/v1/contacts/${contactId}/messages`, {
+  return suite.t.app.request(`/api/v1/contacts/${contactId}/messages`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${ws.keys.sales}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${suite.ws.keys.sales}`, 'content-type': 'application/json' },
     body: JSON.stringify({ text }),
   })
 }
@@ -35,21 +18,25 @@ describe('sending on this database', () => {
   it('delivers replies, confirms a STOP once and refuses everything after it', async () => {
     const phones = [randomPhone(), randomPhone(), randomPhone()]
     for (const from of phones)
-      await receive(t, inboundMessage(ws.phoneNumberId, { from, text: 'Hi' }))
-    const contacts = await Promise.all(phones.map((p) => contactByPhone(t, ws.workspaceId, p)))
+      await receive(suite.t, inboundMessage(suite.ws.phoneNumberId, { from, text: 'Hi' }))
+    const contacts = await Promise.all(
+      phones.map((p) => contactByPhone(suite.t, suite.ws.workspaceId, p)),
+    )
     for (const contact of contacts) expect((await send(contact.id, 'Welcome')).status).toBe(202)
-    await dispatchFor(jobDeps, ws.workspaceId, { noWaiting: true })
-    expect(meta.sends.filter((s) => s.phoneNumberId === ws.phoneNumberId)).toHaveLength(3)
+    await dispatchFor(suite.jobDeps, suite.ws.workspaceId, { noWaiting: true })
+    expect(suite.meta.sends.filter((s) => s.phoneNumberId === suite.ws.phoneNumberId)).toHaveLength(
+      3,
+    )
     const [first] = phones
     const [stopped] = contacts
     if (!first || !stopped) throw new Error('no contact')
-    t.clock.advance(7000)
-    await receive(t, inboundMessage(ws.phoneNumberId, { from: first, text: 'STOP' }))
+    suite.t.clock.advance(7000)
+    await receive(suite.t, inboundMessage(suite.ws.phoneNumberId, { from: first, text: 'STOP' }))
     expect((await send(stopped.id, 'Offer')).status).toBe(409)
-    await dispatchFor(jobDeps, ws.workspaceId, { noWaiting: true })
-    const texts = meta.sendsTo(`+${first}`).map((s) => s.body.text?.body)
+    await dispatchFor(suite.jobDeps, suite.ws.workspaceId, { noWaiting: true })
+    const texts = suite.meta.sendsTo(`+${first}`).map((s) => s.body.text?.body)
     expect(texts).toHaveLength(2)
     expect(texts[1]).toMatch(/unsubscribed/)
-    expect(meta.problems).toEqual([])
+    expect(suite.meta.problems).toEqual([])
   })
 })

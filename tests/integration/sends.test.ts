@@ -1,5 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../helpers/app.js'
+import { describe, expect, it } from 'vitest'
 import { seedWorkspace } from '../helpers/workspace.js'
 import { envelope, inboundMessage, randomPhone, receive } from '../helpers/inbound.js'
 import {
@@ -7,47 +6,29 @@ import {
   dispatchFor,
   sendsOf,
   setLastInbound,
-  startFakeMeta,
+  useSendingSuite,
 } from '../helpers/sending.js'
-import type { FakeMetaGraph } from '../fakes/meta-graph.js'
 import { apiValidatorFor } from '../helpers/openapi-schemas.js'
 
-let t: TestApp
-let meta: FakeMetaGraph
-let jobDeps: TestApp['jobDeps']
-let closeMeta: () => Promise<void>
-let ws: Awaited<ReturnType<typeof seedWorkspace>>
+const suite = useSendingSuite('Sends')
 
-beforeAll(async () => {
-  t = createTestApp()
-  ;({ meta, jobDeps, close: closeMeta } = await startFakeMeta(t))
-  ws = await seedWorkspace(t.deps, 'Sends')
-})
-afterAll(async () => {
-  await closeMeta()
-  await t.close()
-})
-afterEach(() => {
-  expect(meta.problems).toEqual([])
-})
-
-type Workspace = typeof ws
+type Workspace = typeof suite.ws
 
 /** A contact who just wrote, so the 24-hour window is open. */
-async function contactWhoWrote(workspace: Workspace = ws) {
+async function contactWhoWrote(workspace: Workspace = suite.ws) {
   const phone = randomPhone()
-  await receive(t, inboundMessage(workspace.phoneNumberId, { from: phone, text: 'Hi there' }))
-  const contact = await contactByPhone(t, workspace.workspaceId, phone)
+  await receive(suite.t, inboundMessage(workspace.phoneNumberId, { from: phone, text: 'Hi there' }))
+  const contact = await contactByPhone(suite.t, workspace.workspaceId, phone)
   return { phone, id: contact.id }
 }
 
 function post(
   path: string,
   body: unknown,
-  key = ws.keys.sales,
+  key = suite.ws.keys.sales,
   headers: Record<string, string> = {},
 ) {
-  return t.app.request(`/api/v1${path}`, {
+  return suite.t.app.request(`/api/v1${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
@@ -55,7 +36,7 @@ function post(
 }
 
 const sendText = (contactId: string, text = 'Your table is booked', headers = {}) =>
-  post(`/contacts/${contactId}/messages`, { text }, ws.keys.sales, headers)
+  post(`/contacts/${contactId}/messages`, { text }, suite.ws.keys.sales, headers)
 
 describe('POST /api/v1/contacts/{id}/messages', () => {
   it('queues a reply, sends it through Meta and records the message Meta accepted', async () => {
@@ -65,18 +46,18 @@ describe('POST /api/v1/contacts/{id}/messages', () => {
     const queued = (await response.json()) as { id: string; status: string }
     expect(queued.status).toBe('queued')
     expect(apiValidatorFor('SendAccepted')(queued)).toEqual([])
-    expect(t.jobs.payloadsOf('outbound.dispatch').length).toBeGreaterThan(0)
-    await dispatchFor(jobDeps, ws.workspaceId)
-    const [sent] = meta.sendsTo(`+${contact.phone}`)
+    expect(suite.t.jobs.payloadsOf('outbound.dispatch').length).toBeGreaterThan(0)
+    await dispatchFor(suite.jobDeps, suite.ws.workspaceId)
+    const [sent] = suite.meta.sendsTo(`+${contact.phone}`)
     expect(sent?.body).toMatchObject({
       type: 'text',
       text: { body: 'Your table is booked' },
       biz_opaque_callback_data: queued.id,
     })
-    const send = (await sendsOf(t, ws.workspaceId)).find((s) => s.id === queued.id)
+    const send = (await sendsOf(suite.t, suite.ws.workspaceId)).find((s) => s.id === queued.id)
     expect(send).toMatchObject({ state: 'sent', wamid: sent?.wamid, attempts: 1 })
-    const thread = await t.app.request(`/api/v1/contacts/${contact.id}/messages`, {
-      headers: { authorization: `Bearer ${ws.keys.sales}` },
+    const thread = await suite.t.app.request(`/api/v1/contacts/${contact.id}/messages`, {
+      headers: { authorization: `Bearer ${suite.ws.keys.sales}` },
     })
     const { data } = (await thread.json()) as {
       data: { wamid: string; direction: string; text: string; status: string }[]
@@ -96,39 +77,47 @@ describe('POST /api/v1/contacts/{id}/messages', () => {
     const again = await sendText(contact.id, 'Once', headers)
     expect(again.status).toBe(202)
     expect(((await again.json()) as { id: string }).id).toBe(first.id)
-    await dispatchFor(jobDeps, ws.workspaceId)
-    await dispatchFor(jobDeps, ws.workspaceId)
-    expect(meta.sendsTo(`+${contact.phone}`)).toHaveLength(1)
+    await dispatchFor(suite.jobDeps, suite.ws.workspaceId)
+    await dispatchFor(suite.jobDeps, suite.ws.workspaceId)
+    expect(suite.meta.sendsTo(`+${contact.phone}`)).toHaveLength(1)
     const other = await contactWhoWrote()
     expect((await sendText(other.id, 'Once', headers)).status).toBe(422)
   })
 
   it('refuses an opted-out contact with 409 contact_opted_out and nothing reaches Meta', async () => {
     const contact = await contactWhoWrote()
-    await receive(t, inboundMessage(ws.phoneNumberId, { from: contact.phone, text: 'STOP' }))
+    await receive(
+      suite.t,
+      inboundMessage(suite.ws.phoneNumberId, { from: contact.phone, text: 'STOP' }),
+    )
     const response = await sendText(contact.id)
     expect(response.status).toBe(409)
     const body = (await response.json()) as { code: string }
     expect(body.code).toBe('contact_opted_out')
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/)
     expect(apiValidatorFor('Problem')(body)).toEqual([])
-    await dispatchFor(jobDeps, ws.workspaceId)
-    const reached = meta.sendsTo(`+${contact.phone}`).map((s) => s.body.text?.body)
+    await dispatchFor(suite.jobDeps, suite.ws.workspaceId)
+    const reached = suite.meta.sendsTo(`+${contact.phone}`).map((s) => s.body.text?.body)
     expect(reached).toHaveLength(1)
     expect(reached[0]).toMatch(/unsubscribed/)
   })
 
   it('needs a template outside the 24-hour window, and marketing needs marketing consent', async () => {
     const contact = await contactWhoWrote()
-    await setLastInbound(t, ws.workspaceId, contact.id, new Date(Date.now() - 25 * 3600_000))
+    await setLastInbound(
+      suite.t,
+      suite.ws.workspaceId,
+      contact.id,
+      new Date(Date.now() - 25 * 3600_000),
+    )
     const text = await sendText(contact.id)
     expect(text.status).toBe(422)
     expect(((await text.json()) as { code: string }).code).toBe('outside_service_window')
     const template = { name: 'table_reminder', language: 'en_US', category: 'utility' }
     expect((await post(`/contacts/${contact.id}/messages`, { template })).status).toBe(202)
     await receive(
-      t,
-      envelope(ws.phoneNumberId, {
+      suite.t,
+      envelope(suite.ws.phoneNumberId, {
         user_preferences: [
           {
             wa_id: contact.phone,
@@ -143,8 +132,8 @@ describe('POST /api/v1/contacts/{id}/messages', () => {
     const refused = await post(`/contacts/${contact.id}/messages`, promo)
     expect(refused.status).toBe(409)
     expect(((await refused.json()) as { code: string }).code).toBe('marketing_opted_out')
-    await dispatchFor(jobDeps, ws.workspaceId)
-    expect(meta.sendsTo(`+${contact.phone}`).map((s) => s.body.template?.name)).toEqual([
+    await dispatchFor(suite.jobDeps, suite.ws.workspaceId)
+    expect(suite.meta.sendsTo(`+${contact.phone}`).map((s) => s.body.template?.name)).toEqual([
       'table_reminder',
     ])
   })
@@ -159,13 +148,16 @@ describe('POST /api/v1/contacts/{id}/messages', () => {
       (await post(`/contacts/${contact.id}/messages`, { text: 'x'.repeat(4097) })).status,
     ).toBe(422)
     expect((await post('/contacts/not-a-uuid/messages', { text: 'hi' })).status).toBe(404)
-    const other = await seedWorkspace(t.deps, 'Other')
+    const other = await seedWorkspace(suite.t.deps, 'Other')
     expect(
       (await post(`/contacts/${contact.id}/messages`, { text: 'hi' }, other.keys.owner)).status,
     ).toBe(404)
-    const malformed = await t.app.request(`/api/v1/contacts/${contact.id}/messages`, {
+    const malformed = await suite.t.app.request(`/api/v1/contacts/${contact.id}/messages`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${ws.keys.sales}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${suite.ws.keys.sales}`,
+        'content-type': 'application/json',
+      },
       body: '{"text": ',
     })
     expect(malformed.status).toBe(400)
@@ -176,11 +168,14 @@ describe('the gate before the call', () => {
   it('skips a queued send when a STOP commits before the call', async () => {
     const contact = await contactWhoWrote()
     const queued = (await (await sendText(contact.id)).json()) as { id: string }
-    await receive(t, inboundMessage(ws.phoneNumberId, { from: contact.phone, text: 'stop' }))
-    await dispatchFor(jobDeps, ws.workspaceId)
-    const send = (await sendsOf(t, ws.workspaceId)).find((s) => s.id === queued.id)
+    await receive(
+      suite.t,
+      inboundMessage(suite.ws.phoneNumberId, { from: contact.phone, text: 'stop' }),
+    )
+    await dispatchFor(suite.jobDeps, suite.ws.workspaceId)
+    const send = (await sendsOf(suite.t, suite.ws.workspaceId)).find((s) => s.id === queued.id)
     expect(send).toMatchObject({ state: 'skipped', skipReason: 'contact_opted_out' })
-    expect(meta.sendsTo(`+${contact.phone}`).map((s) => s.body.text?.body)).not.toContain(
+    expect(suite.meta.sendsTo(`+${contact.phone}`).map((s) => s.body.text?.body)).not.toContain(
       'Your table is booked',
     )
   })
@@ -188,19 +183,24 @@ describe('the gate before the call', () => {
   it('makes a STOP wait until a call already under way has ended', async () => {
     const contact = await contactWhoWrote()
     await sendText(contact.id, 'In flight')
-    meta.sendDelayMs = 500
+    suite.meta.sendDelayMs = 500
     try {
-      const dispatching = dispatchFor(jobDeps, ws.workspaceId)
-      while (meta.sendsTo(`+${contact.phone}`).length === 0)
+      const dispatching = dispatchFor(suite.jobDeps, suite.ws.workspaceId)
+      while (suite.meta.sendsTo(`+${contact.phone}`).length === 0)
         await new Promise((r) => setTimeout(r, 10))
-      const arrived = meta.sendsTo(`+${contact.phone}`)[0]?.at ?? 0
-      await receive(t, inboundMessage(ws.phoneNumberId, { from: contact.phone, text: 'stop' }))
+      const arrived = suite.meta.sendsTo(`+${contact.phone}`)[0]?.at ?? 0
+      await receive(
+        suite.t,
+        inboundMessage(suite.ws.phoneNumberId, { from: contact.phone, text: 'stop' }),
+      )
       // The STOP was applied only after Meta answered the send that had already passed the gate.
       expect(Date.now()).toBeGreaterThanOrEqual(arrived + 450)
       await dispatching
     } finally {
-      meta.sendDelayMs = 0
+      suite.meta.sendDelayMs = 0
     }
-    expect((await contactByPhone(t, ws.workspaceId, contact.phone)).consentState).toBe('opted_out')
+    expect((await contactByPhone(suite.t, suite.ws.workspaceId, contact.phone)).consentState).toBe(
+      'opted_out',
+    )
   })
 })

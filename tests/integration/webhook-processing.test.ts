@@ -4,6 +4,7 @@ import { eq, sql } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { seedWorkspace } from '../helpers/workspace.js'
 import { deliverFixtures, fixtureFor, postWebhook } from '../helpers/webhooks.js'
+import { envelope } from '../helpers/inbound.js'
 import { fixtureNames, loadFixture } from '../helpers/whatsapp-fixtures.js'
 import { withSystem, withTenant } from '../../src/db/tenant.js'
 import {
@@ -19,7 +20,7 @@ import {
 import { createWorkspace } from '../../src/workspaces/create-workspace.js'
 import { processDueEvents } from '../../src/webhooks/process.js'
 import { purgeProcessedEvents } from '../../src/webhooks/purge.js'
-import type { WebhookPayload } from '../../src/whatsapp/cloud-api.js'
+import type { MessageStatus, WebhookPayload } from '../../src/whatsapp/cloud-api.js'
 
 let t: TestApp
 type Workspace = Awaited<ReturnType<typeof seedWorkspace>>
@@ -47,24 +48,14 @@ function countIn(name: string, key: 'messages' | 'statuses') {
 }
 
 /** A status envelope for an outbound message, for ordering tests. */
-function statusBody(phoneNumberId: string, wamid: string, status: string, at: number) {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId },
-              statuses: [{ id: wamid, status, timestamp: String(at), recipient_id: '16505551234' }],
-            },
-          },
-        ],
-      },
-    ],
+function statusBody(
+  phoneNumberId: string,
+  wamid: string,
+  status: MessageStatus['status'],
+  at: number,
+) {
+  return envelope(phoneNumberId, {
+    statuses: [{ id: wamid, status, timestamp: String(at), recipient_id: '16505551234' }],
   })
 }
 
