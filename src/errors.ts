@@ -43,3 +43,8 @@ export function problemBody(code: ErrorCode, detail?: string, extra?: Record<str
   const { status, title } = ERRORS[code]
   return { type: `/problems/${code}`, title, status, code, ...(detail ? { detail } : {}), ...extra }
 }
+
+/** True for an AppError of this code (a form shows validation errors instead of failing). */
+export function isAppError(error: unknown, code: ErrorCode): error is AppError {
+  return error instanceof AppError && error.code === code
+}

@@ -6,7 +6,6 @@ import { consentEvents, contacts, type ConsentScope } from '../db/schema.js'
 export interface ContactConsentRow {
   consentState: string
   consentAt: Date | null
-  consentEventId: string | null
   marketingState: string
   marketingAt: Date | null
   phoneIndex: string | null
@@ -22,7 +21,6 @@ export async function lockContactConsent(
     .select({
       consentState: contacts.consentState,
       consentAt: contacts.consentAt,
-      consentEventId: contacts.consentEventId,
       marketingState: contacts.marketingState,
       marketingAt: contacts.marketingAt,
       phoneIndex: contacts.phoneIndex,
@@ -89,6 +87,8 @@ export async function inheritConsent(
     )
     .returning({ id: consentEvents.id })
   if (orphaned.length === 0) return
+  // Locked as every consent change locks it, so a send in flight to the contact finishes first.
+  await lockContactConsent(tx, contactId)
   await tx.execute(sql`
     with latest as (
       select distinct on (scope) scope, new_state, occurred_at, id from consent_events

@@ -3,7 +3,7 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
 import { requireRole } from '../http/roles.js'
-import { AppError } from '../errors.js'
+import { isAppError } from '../errors.js'
 import { CONSENT_METHODS, type ConsentMethod, type ConsentScope } from '../db/schema.js'
 import { readConsentLog, type ConsentEntry } from './consent-log.js'
 import { CONSENT_CSV_HEADER, consentCsvLine } from './csv.js'
@@ -121,7 +121,7 @@ export const consentConsole = new Hono<AppEnv>()
       )
       return renderLog(c, { filters, page, cursor })
     } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error
+      if (!isAppError(error, 'validation_failed')) throw error
       const page = { data: [], nextCursor: null }
       return renderLog(c, { filters, page, cursor, error: error.message }, 422)
     }

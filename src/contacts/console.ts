@@ -3,7 +3,7 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
 import { currentPrincipal, requireRole, roleAtLeast } from '../http/roles.js'
 import { formFields, isHtmx } from '../http/forms.js'
-import { AppError } from '../errors.js'
+import { AppError, isAppError } from '../errors.js'
 import type { ConsentScope } from '../db/schema.js'
 import type { FieldCipher } from '../crypto/field-cipher.js'
 import type { Tx } from '../db/tenant.js'
@@ -22,10 +22,6 @@ const NOTICES = {
   opt_out: { messaging: 'Opted out of all messages.', marketing: 'Marketing stopped.' },
   opt_in: { messaging: 'Opted back in to messages.', marketing: 'Marketing allowed again.' },
 } as const satisfies Record<Direction, Record<ConsentScope, string>>
-
-function isValidationError(error: unknown): error is AppError {
-  return error instanceof AppError && error.code === 'validation_failed'
-}
 
 function scopeOf(raw: string | undefined): ConsentScope {
   if (raw === 'messaging' || raw === 'marketing') return raw
@@ -67,7 +63,7 @@ async function changeConsent(c: Context<AppEnv>, contactId: string, direction: D
     )
     return await renderContact(c, contactId, { notice: NOTICES[direction][scope] })
   } catch (error) {
-    if (!isValidationError(error)) throw error
+    if (!isAppError(error, 'validation_failed')) throw error
     const kept = { form: direction, scope: values.scope ?? '', reason: values.reason ?? '' }
     return renderContact(c, contactId, { error: error.message, values: kept }, 422)
   }
@@ -90,7 +86,7 @@ export const contactsConsole = new Hono<AppEnv>()
     try {
       page = await c.var.tenant((tx) => listContacts(tx, c.var.deps.cipher, query))
     } catch (caught) {
-      if (!isValidationError(caught)) throw caught
+      if (!isAppError(caught, 'validation_failed')) throw caught
       error = caught.message
     }
     const more = page.nextCursor && new URLSearchParams({ ...search, cursor: page.nextCursor })

@@ -61,6 +61,10 @@ export async function updateContact(
  * one person seen once by BSUID and once by phone. Keeps the earliest first touch.
  */
 export async function mergeContactInto(tx: Tx, fromId: string, intoId: string): Promise<void> {
+  // Both records locked first, in a fixed order: sends and consent changes in flight to either
+  // finish before anything moves, and none can start on the record about to go.
+  await tx.execute(sql`
+    select id from contacts where id in (${fromId}, ${intoId}) order by id for update`)
   await tx.execute(sql`
     delete from message_reactions r using message_reactions keep
     where r.contact_id = ${fromId} and keep.contact_id = ${intoId}
@@ -82,18 +86,22 @@ export async function mergeContactInto(tx: Tx, fromId: string, intoId: string): 
       first_touch_at = least(c.first_touch_at, f.first_touch_at),
       last_inbound_at = greatest(c.last_inbound_at, f.last_inbound_at),
       created_at = least(c.created_at, f.created_at),
-      ${newerConsentOf('consent_state', 'consent_at')},
-      consent_event_id = case when ${sql.raw(isNewer('consent_at'))} then f.consent_event_id
-        else c.consent_event_id end,
-      ${newerConsentOf('marketing_state', 'marketing_at')}
+      ${newerConsentOf('consent_state', 'consent_at', 'opted_out')},
+      consent_event_id = case when ${sql.raw(fromWins('consent_state', 'consent_at', 'opted_out'))}
+        then f.consent_event_id else c.consent_event_id end,
+      ${newerConsentOf('marketing_state', 'marketing_at', 'stopped')}
     from contacts f where c.id = ${intoId} and f.id = ${fromId}`)
   await tx.delete(contacts).where(eq(contacts.id, fromId))
 }
 
 // The merged record keeps, per scope, the consent decided by the more recent event.
-const isNewer = (at: string) => `coalesce(f.${at}, '-infinity') > coalesce(c.${at}, '-infinity')`
-const newerConsentOf = (state: string, at: string) =>
-  sql.raw(`${state} = case when ${isNewer(at)} then f.${state} else c.${state} end,
+// As in consent/state-rules.ts: the later event wins, and on a tie the restrictive state.
+const fromWins = (state: string, at: string, restrictive: string) =>
+  `(coalesce(f.${at}, '-infinity') > coalesce(c.${at}, '-infinity')
+    or (f.${at} = c.${at} and f.${state} = '${restrictive}'))`
+const newerConsentOf = (state: string, at: string, restrictive: string) =>
+  sql.raw(`${state} = case when ${fromWins(state, at, restrictive)} then f.${state}
+      else c.${state} end,
       ${at} = greatest(c.${at}, f.${at})`)
 
 /** Moves the contact's last inbound time forward (never back: events arrive out of order). */

@@ -7,9 +7,16 @@ import { withTenant, type Tx } from '../db/tenant.js'
 import { sendMessage, type SentMessage } from '../whatsapp/graph-client.js'
 import { refusalFor } from './gate-rules.js'
 import { requestFor, type SendContent } from './content.js'
-import { loadLeasedSend, lockSendTarget, recordOutcome, type SendTarget } from './outbound.repo.js'
+import {
+  isSendingPaused,
+  loadLeasedSend,
+  lockSendTarget,
+  recordOutcome,
+  type SendTarget,
+} from './outbound.repo.js'
 import { recordCallResult, type CallResult } from './record-result.js'
-import type { ClaimedSend } from './dispatch.repo.js'
+import { releaseLeases, type ClaimedSend } from './dispatch.repo.js'
+import { storesMessageContent } from '../workspaces/settings.js'
 import type { NumberPacer } from './pacing.js'
 
 /** What delivering a send needs. */
@@ -56,10 +63,20 @@ async function callUnderGate(
     const outcome = refusal
       ? ({ state: 'skipped', reason: refusal } as const)
       : ({ state: 'failed', error: { code: 0, title: problem ?? '' } } as const)
-    await recordOutcome(tx, send.id, outcome, { now, called: false, keepContent: true })
+    const keepContent = storesMessageContent(send.settings)
+    await recordOutcome(tx, send.id, outcome, { now, called: false, keepContent })
     return { kind: 'done', state: outcome.state }
   }
-  return callMeta(deps, { ...send, rate: claimed.rate }, target as SendTarget)
+  // The number's slot is taken right before the call, so Meta sees the rate we keep. The wait
+  // is short (a batch never exceeds the rate) but holds the contact's lock; that is the price
+  // of counting arrivals rather than departures.
+  await deps.pacer.acquire(send.workspaceId, claimed.rate)
+  if (await isSendingPaused(tx, send.workspaceId)) {
+    // Paused (by another send's answer) while this one waited: back to the queue, untried.
+    await releaseLeases(tx, [send.id])
+    return { kind: 'done', state: 'queued' }
+  }
+  return callMeta(deps, send, target as SendTarget)
 }
 
 function unsendable(send: LeasedSend, target: SendTarget | undefined): string | undefined {
@@ -72,7 +89,7 @@ function unsendable(send: LeasedSend, target: SendTarget | undefined): string | 
 
 async function callMeta(
   deps: DeliverDeps,
-  send: LeasedSend & { rate: number },
+  send: LeasedSend,
   target: SendTarget,
 ): Promise<CallResult> {
   const { cipher } = deps
@@ -86,10 +103,6 @@ async function callMeta(
     phoneNumberId,
     accessToken: cipher.decrypt(send.accessTokenEnc ?? ''),
   }
-  // The number's slot is taken right before the call, so Meta sees the rate we keep. The wait
-  // is short (a batch never exceeds the rate) but holds the contact's lock; that is the price
-  // of counting arrivals rather than departures.
-  await deps.pacer.acquire(send.workspaceId, send.rate)
   let sent: SentMessage | undefined
   let error: unknown
   try {

@@ -20,9 +20,10 @@ function onlyIn(workspaceIds: readonly string[] | undefined) {
   return sql`s.workspace_id::text in (select jsonb_array_elements_text(${ids}::jsonb))`
 }
 
-const rateOf = sql.raw(
-  `coalesce((w.settings->>'messagesPerSecond')::int, ${DEFAULT_MESSAGES_PER_SECOND})`,
-)
+// The same rule as messagesPerSecondOf: a positive whole number, else Meta's default.
+const rateOf = sql.raw(`coalesce(case when jsonb_typeof(w.settings->'messagesPerSecond') = 'number'
+  and (w.settings->>'messagesPerSecond')::numeric >= 1
+  then floor((w.settings->>'messagesPerSecond')::numeric)::int end, ${DEFAULT_MESSAGES_PER_SECOND})`)
 
 /**
  * Leases due sends across workspaces (a system transaction), oldest first: per contact only its
@@ -41,6 +42,9 @@ export async function claimDueSends(
   },
 ): Promise<ClaimedSend[]> {
   const spacingStart = new Date(options.now.getTime() - PAIR_SPACING_MS)
+  // One claim at a time across every instance: claims are short, and two claimers could
+  // otherwise pick two sends to one contact, or deadlock on overlapping rows.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('parley:claim-sends'))`)
   const result = await tx.execute<{ id: string; workspace_id: string; rate: number }>(sql`
     with due as (
       select distinct on (s.contact_id) s.id, s.workspace_id, s.created_at,
@@ -52,10 +56,10 @@ export async function claimDueSends(
         and not exists (
           select 1 from sends r where r.contact_id = s.contact_id
             and (r.state = 'sending' or r.call_ended_at > ${spacingStart}))
-      order by s.contact_id, s.created_at
+      order by s.contact_id, s.created_at, s.id
     ), ranked as (
       select id, cap, rate,
-        row_number() over (partition by workspace_id order by created_at) as n
+        row_number() over (partition by workspace_id order by created_at, id) as n
       from due
     )
     update sends s set state = 'sending', attempts = s.attempts + 1,
@@ -72,9 +76,12 @@ export async function claimDueSends(
  */
 export async function expireLeases(tx: Tx, now: Date): Promise<number> {
   const result = await tx.execute(sql`
-    update sends set state = 'unknown', lease_until = null,
-      last_error = '{"code": 0, "title": "the attempt was cut off; Meta may have the message"}'
-    where state = 'sending' and lease_until < ${now}`)
+    update sends s set state = 'unknown', lease_until = null,
+      last_error = '{"code": 0, "title": "the attempt was cut off; Meta may have the message"}',
+      content_enc = case when w.settings->'storeMessageContent' = 'false'::jsonb
+        then null else s.content_enc end
+    from workspaces w
+    where w.id = s.workspace_id and s.state = 'sending' and s.lease_until < ${now}`)
   return result.rowCount ?? 0
 }
 

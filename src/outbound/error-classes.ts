@@ -17,6 +17,8 @@ const TRY_LATER = new Set([1, 2, 4, 80007, 130429, 131000, 131016, 131057])
 // The access token or the whole account cannot send: every further send would fail the same way.
 const ACCOUNT_BLOCKED = new Set([190, 368])
 const PAIR_RATE_LIMIT = 131056
+/** Meta's answer when the contact stopped marketing messages from the business (reference §6). */
+export const MARKETING_STOPPED = 131050
 const HEALTHY_ECOSYSTEM = 131049
 
 /** The backoff of "try later" errors: 5 s, 20 s, 80 s, … capped at 15 minutes. */

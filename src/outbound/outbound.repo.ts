@@ -10,9 +10,10 @@ export interface SendTarget extends GateContact {
 }
 
 /**
- * Reads the contact for a gate decision with a share lock held to the end of the transaction:
- * a consent change to this contact (which locks it for update) waits until the decision, and
- * the call made under it, are done, so no send passes on a state that has already changed.
+ * Reads the contact for a gate decision with a key-share lock held to the end of the
+ * transaction: a consent change to this contact (which locks it for update first) waits until
+ * the decision, and the call made under it, are done, so no send passes on a state that has
+ * already changed. Other updates of the contact (last message time, profile) do not wait.
  */
 export async function lockSendTarget(tx: Tx, contactId: string): Promise<SendTarget | undefined> {
   const [row] = await tx
@@ -26,7 +27,7 @@ export async function lockSendTarget(tx: Tx, contactId: string): Promise<SendTar
     })
     .from(contacts)
     .where(eq(contacts.id, contactId))
-    .for('share')
+    .for('key share')
   return row
 }
 
@@ -96,15 +97,12 @@ export async function recordOutcome(
   context: { now: Date; called: boolean; keepContent: boolean },
 ): Promise<void> {
   const ended = context.called ? { callEndedAt: context.now } : {}
-  const common = { ...ended, leaseUntil: null, state: outcome.state }
+  // In privacy mode the words are kept only while the send may still go.
+  const forget = !context.keepContent && outcome.state !== 'queued' ? { contentEnc: null } : {}
+  const common = { ...ended, ...forget, leaseUntil: null, state: outcome.state }
   const fields =
     outcome.state === 'sent'
-      ? {
-          wamid: outcome.wamid,
-          messageId: outcome.messageId ?? null,
-          sentAt: context.now,
-          ...(!context.keepContent && { contentEnc: null }),
-        }
+      ? { wamid: outcome.wamid, messageId: outcome.messageId ?? null, sentAt: context.now }
       : outcome.state === 'skipped'
         ? { skipReason: outcome.reason }
         : outcome.state === 'queued'
@@ -114,6 +112,15 @@ export async function recordOutcome(
     .update(sends)
     .set({ ...common, ...fields })
     .where(and(eq(sends.id, id), eq(sends.state, 'sending')))
+}
+
+/** True while the workspace's sending is paused (read fresh: another send may just have paused it). */
+export async function isSendingPaused(tx: Tx, workspaceId: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ pausedAt: workspaces.sendingPausedAt })
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId))
+  return row?.pausedAt != null
 }
 
 /** Stops a workspace's sending until an admin resumes it. */

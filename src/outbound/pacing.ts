@@ -8,11 +8,6 @@ export class NumberPacer {
 
   constructor(private readonly windowMs = 1050) {}
 
-  /** How many sends this number may start at `now`, given its rate. */
-  available(key: string, perSecond: number, now: number): number {
-    return Math.max(perSecond - this.inWindow(key, now).length, 0)
-  }
-
   /** Records a send started at `now`. */
   record(key: string, now: number): void {
     const times = this.inWindow(key, now)

@@ -7,7 +7,7 @@ import { GraphUnreachableError, type SentMessage } from '../whatsapp/graph-clien
 import { storesMessageContent } from '../workspaces/settings.js'
 import { upsertSentMessage } from '../messages/messages.repo.js'
 import { recordConsentChange } from '../consent/record-consent.js'
-import { actionForError, type SendErrorAction } from './error-classes.js'
+import { actionForError, MARKETING_STOPPED, type SendErrorAction } from './error-classes.js'
 import { displayText, messageTypeOf, type SendContent } from './content.js'
 import {
   pauseSending,
@@ -34,8 +34,6 @@ export interface ResultDeps {
   readonly now: () => Date
 }
 
-const MARKETING_STOPPED = 131050
-
 /** Writes what a call to Meta came to: the sent message, a retry, a failure or a pause. */
 export async function recordCallResult(
   tx: Tx,
@@ -43,32 +41,41 @@ export async function recordCallResult(
   call: CallResult,
 ): Promise<string> {
   const now = deps.now()
-  const keepContent = storesMessageContent(call.settings)
-  const context = { now, called: true, keepContent }
+  const context = { now, called: true, keepContent: storesMessageContent(call.settings) }
   if (call.sent) {
-    const messageId = await storeSentMessage(tx, deps, call, call.sent.wamid)
-    await recordOutcome(
-      tx,
-      call.send.id,
-      { state: 'sent', wamid: call.sent.wamid, messageId },
-      context,
-    )
+    const { wamid } = call.sent
+    const messageId = await storeSentMessage(tx, deps, call, { wamid, ...context })
+    await recordOutcome(tx, call.send.id, { state: 'sent', wamid, messageId }, context)
     return 'sent'
   }
-  const outcome = await outcomeOfError(tx, deps, call)
-  await recordOutcome(tx, call.send.id, outcome, context)
-  return outcome.state
+  const failure = failureOf(call.error)
+  const action = actionFor(call)
+  // The send's own row first: every path below locks the contact or the workspace after it.
+  await recordOutcome(tx, call.send.id, outcomeOf(action, failure, now), context)
+  if (failure.code === MARKETING_STOPPED) await stopMarketing(tx, deps, call.send.contactId)
+  if (action.action === 'pause_workspace') {
+    await pauseSending(tx, deps.workspaceId, `${failure.code}: ${failure.title ?? ''}`, now)
+    deps.log.error(
+      { workspaceId: deps.workspaceId, code: failure.code },
+      'Meta refused the workspace: sending paused',
+    )
+  }
+  return outcomeOf(action, failure, now).state
 }
 
-function storeSentMessage(tx: Tx, deps: ResultDeps, call: CallResult, wamid: string) {
+function storeSentMessage(
+  tx: Tx,
+  deps: ResultDeps,
+  call: CallResult,
+  sent: { wamid: string; now: Date; keepContent: boolean },
+) {
   const { cipher } = deps
-  const keep = storesMessageContent(call.settings)
-  const now = deps.now()
+  const { keepContent: keep, now } = sent
   return upsertSentMessage(tx, {
     workspaceId: deps.workspaceId,
     contactId: call.send.contactId,
     direction: 'outbound',
-    wamid,
+    wamid: sent.wamid,
     type: messageTypeOf(call.content),
     sentAt: now,
     textEnc: keep ? cipher.encrypt(displayText(call.content)) : null,
@@ -79,33 +86,30 @@ function storeSentMessage(tx: Tx, deps: ResultDeps, call: CallResult, wamid: str
   })
 }
 
-async function outcomeOfError(tx: Tx, deps: ResultDeps, call: CallResult): Promise<SendOutcome> {
+// A cut-off call may have reached Meta: `unknown`, never retried. A refused connection did not.
+type CallAction = SendErrorAction | { readonly action: 'unknown' }
+
+function actionFor(call: CallResult): CallAction {
   const { error, send } = call
-  const failure = failureOf(error)
-  if (error instanceof GraphUnreachableError && !neverReachedMeta(error)) {
-    return { state: 'unknown', error: failure }
+  if (error instanceof GraphUnreachableError) {
+    return neverReachedMeta(error) ? actionForError({}, send.attempts) : { action: 'unknown' }
   }
-  const action: SendErrorAction =
-    error instanceof GraphError || error instanceof GraphUnreachableError
-      ? actionForError(error instanceof GraphError ? error : {}, send.attempts)
-      : { action: 'fail' }
-  if (failure.code === MARKETING_STOPPED) await stopMarketing(tx, deps, send.contactId)
-  if (action.action === 'pause_workspace') {
-    await pauseSending(tx, deps.workspaceId, `${failure.code}: ${failure.title ?? ''}`, deps.now())
-    deps.log.error(
-      { workspaceId: deps.workspaceId, code: failure.code },
-      'Meta refused the workspace: sending paused',
-    )
-    return { state: 'queued', retryAt: deps.now(), error: failure }
+  if (error instanceof GraphError) return actionForError(error, send.attempts)
+  return { action: 'fail' }
+}
+
+function outcomeOf(action: CallAction, error: MessageFailure, now: Date): SendOutcome {
+  switch (action.action) {
+    case 'unknown':
+      return { state: 'unknown', error }
+    case 'fail':
+      return { state: 'failed', error }
+    // A paused workspace's send waits in the queue for the resume.
+    case 'pause_workspace':
+      return { state: 'queued', retryAt: now, error }
+    case 'retry':
+      return { state: 'queued', retryAt: new Date(now.getTime() + action.delayMs), error }
   }
-  if (action.action === 'retry') {
-    return {
-      state: 'queued',
-      retryAt: new Date(deps.now().getTime() + action.delayMs),
-      error: failure,
-    }
-  }
-  return { state: 'failed', error: failure }
 }
 
 // Meta's send answer 131050: the contact stopped marketing on WhatsApp itself.

@@ -8,12 +8,11 @@ import { insertPlatformError, insertPreferenceUpdate } from '../messages/message
 import { parseMetaTime } from '../messages/inbound-rules.js'
 import { applyInboundConsent } from '../consent/inbound-consent.js'
 import { settleUnknownSend } from '../outbound/outbound.repo.js'
+import { MARKETING_STOPPED } from '../outbound/error-classes.js'
 import { isUuid } from '../db/tenant.js'
 import { recordConsentChange } from '../consent/record-consent.js'
 import type { WorkspaceConsent } from '../consent/settings.js'
 
-// Meta's answer when a contact stopped marketing messages from the business (reference §6).
-const MARKETING_STOPPED = 131050
 // Meta's user_preferences values (reference §2.8) and the marketing state each sets.
 const PREFERENCE_STATES: Readonly<Record<string, 'stopped' | 'allowed' | undefined>> = {
   stop: 'stopped',

@@ -89,7 +89,7 @@ function toStoredEvent(
     return route ? [{ id, ...route }] : []
   })
   const withoutContent = new Map(
-    known.filter((r) => !r.storeMessageContent).map((r) => [r.id, r.consent.lists]),
+    known.filter((r) => !r.storeMessageContent).map((r) => [r.id, r.consent]),
   )
   // Privacy mode: content is dropped here, before the first write, not cleaned up afterwards.
   const body =

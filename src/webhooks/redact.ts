@@ -1,5 +1,6 @@
 import { changesOf } from './envelope.js'
-import { classifyConsent, type ConsentKeywordLists } from '../consent/rules.js'
+import { classifyConsent } from '../consent/rules.js'
+import { isOptOutButton, type WorkspaceConsent } from '../consent/settings.js'
 
 /**
  * What survives of a message in privacy mode: identifiers, times, types, reply context and ad
@@ -39,43 +40,56 @@ function pick(source: unknown, keys: readonly string[]): Record<string, unknown>
 
 function redactMessage(
   message: Record<string, unknown>,
-  lists: ConsentKeywordLists,
+  consent: WorkspaceConsent,
 ): Record<string, unknown> {
   const kept = pick(message, KEPT_MESSAGE_FIELDS)
   const type = typeof message.type === 'string' ? message.type : ''
   const contentFields = KEPT_CONTENT_FIELDS[type]
   if (contentFields !== undefined && type in message)
     kept[type] = pick(message[type], contentFields)
-  const keyword = type === 'text' ? consentKeywordOf(message.text, lists) : undefined
+  const keyword = type === 'text' ? consentKeywordOf(message.text, consent) : undefined
   if (keyword !== undefined) kept.text = { body: keyword }
+  if (type === 'button' && isOptOutTap(message.button, consent)) kept.button = message.button
   return kept
 }
 
 // A STOP or START must still be honoured once the words are gone: the text is replaced by the
 // list entry it matched, which classifies the same way when the event is processed.
-function consentKeywordOf(text: unknown, lists: ConsentKeywordLists): string | undefined {
+function consentKeywordOf(text: unknown, consent: WorkspaceConsent): string | undefined {
   const body = (text as { body?: unknown } | null)?.body
   if (typeof body !== 'string') return undefined
-  const decision = classifyConsent(body, lists)
+  const decision = classifyConsent(body, consent.lists)
   return decision.intent === 'none' ? undefined : decision.keyword
+}
+
+// An opt-out button may be known by its label alone, which is content: kept only when it is one.
+function isOptOutTap(button: unknown, consent: WorkspaceConsent): boolean {
+  const { payload, text } = (button ?? {}) as { payload?: unknown; text?: unknown }
+  return isOptOutButton(consent, {
+    payload: typeof payload === 'string' ? payload : undefined,
+    text: typeof text === 'string' ? text : undefined,
+  })
 }
 
 /**
  * A copy of the envelope with message content removed from changes addressed to the numbers of
- * `keywordsByNumber` (workspaces that do not store message content), keeping only consent
- * keywords, matched with each workspace's lists. Other changes are left as they are.
+ * `consentByNumber` (workspaces that do not store message content), keeping only consent
+ * keywords and opt-out buttons, matched with each workspace's settings. Other changes are left
+ * as they are.
  */
 export function redactContent(
   payload: unknown,
-  keywordsByNumber: ReadonlyMap<string, ConsentKeywordLists>,
+  consentByNumber: ReadonlyMap<string, WorkspaceConsent>,
 ): unknown {
   const copy = structuredClone(payload)
   for (const { value } of changesOf(copy)) {
     const phoneNumberId = value.metadata?.phone_number_id
-    const lists = phoneNumberId === undefined ? undefined : keywordsByNumber.get(phoneNumberId)
-    if (lists === undefined) continue
+    const consent = phoneNumberId === undefined ? undefined : consentByNumber.get(phoneNumberId)
+    if (consent === undefined) continue
     if (Array.isArray(value.messages)) {
-      const redacted = value.messages.map((m) => redactMessage(m as Record<string, unknown>, lists))
+      const redacted = value.messages.map((m) =>
+        redactMessage(m as Record<string, unknown>, consent),
+      )
       ;(value as Record<string, unknown>).messages = redacted
     }
   }

@@ -41,9 +41,10 @@ export function envelope(
   })
 }
 
-/** What a contact sends: text, or a tap on a template's quick-reply button. */
+/** What a contact sends (text, or a tap on a template's quick-reply button), and who: phone, BSUID or both. */
 export interface Inbound {
-  readonly from: string
+  readonly from?: string
+  readonly bsuid?: string
   readonly text?: string
   readonly button?: { readonly payload?: string; readonly text?: string }
   readonly wamid?: string
@@ -55,11 +56,22 @@ export function inboundMessage(phoneNumberId: string, message: Inbound): string 
   const content = message.button
     ? { type: 'button', button: message.button }
     : { type: 'text', text: { body: message.text ?? '' } }
+  const who = {
+    ...(message.from !== undefined && { from: message.from }),
+    ...(message.bsuid !== undefined && { from_user_id: message.bsuid }),
+  }
+  const name = `Contact ${(message.from ?? message.bsuid ?? '').slice(-4)}`
   return envelope(phoneNumberId, {
-    contacts: [{ wa_id: message.from, profile: { name: `Contact ${message.from.slice(-4)}` } }],
+    contacts: [
+      {
+        ...(message.from !== undefined && { wa_id: message.from }),
+        ...(message.bsuid !== undefined && { user_id: message.bsuid }),
+        profile: { name },
+      },
+    ],
     messages: [
       {
-        from: message.from,
+        ...who,
         id: message.wamid ?? randomWamid(),
         timestamp: seconds(message.at ?? new Date()),
         ...content,

@@ -279,3 +279,56 @@ describe('privacy mode and erasure', () => {
     expect(await logOf(contact.id)).toHaveLength(1)
   })
 })
+
+describe('consent across records and settings', () => {
+  it('honours an opt-out button known only by its label in a workspace that keeps no content', async () => {
+    const quiet = await seedWorkspace(suite.t.deps, 'Quiet buttons')
+    await setWorkspaceSettings(suite.t, quiet.workspaceId, {
+      storeMessageContent: false,
+      consent: { overrides: {}, optOutButtons: ['No more offers'] },
+    })
+    const phone = randomPhone()
+    const tap = { payload: 'TEMPLATE_BTN_7', text: 'No more offers' }
+    await receive(suite.t, inboundMessage(quiet.phoneNumberId, { from: phone, button: tap }))
+    expect((await contactByPhone(suite.t, quiet.workspaceId, phone)).marketingState).toBe('stopped')
+  })
+
+  it('keeps the opt-out and the queued sends when a BSUID record and a phone record merge', async () => {
+    const bsuid = `US.${randomPhone()}`
+    const phone = randomPhone()
+    const ws = suite.ws
+    await receive(
+      suite.t,
+      inboundMessage(ws.phoneNumberId, { bsuid, text: 'STOP', at: secondsAgo(60) }),
+    )
+    await receive(
+      suite.t,
+      inboundMessage(ws.phoneNumberId, { from: phone, text: 'Hi', at: secondsAgo(30) }),
+    )
+    const byPhone = await contactByPhone(suite.t, ws.workspaceId, phone)
+    expect(byPhone.consentState).toBe('subscribed')
+    const queued = await suite.t.app.request(`/api/v1/contacts/${byPhone.id}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ws.keys.sales}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Our spring offer' }),
+    })
+    expect(queued.status).toBe(202)
+    const { id: sendId } = (await queued.json()) as { id: string }
+    await receive(suite.t, inboundMessage(ws.phoneNumberId, { from: phone, bsuid, text: 'hello' }))
+    const merged = await contactByPhone(suite.t, ws.workspaceId, phone)
+    expect(merged.bsuid).toBe(bsuid)
+    expect(merged.consentState).toBe('opted_out')
+    expect((await logOf(merged.id)).map((e) => e.keyword)).toEqual(['stop'])
+    await dispatchFor(suite.jobDeps, ws.workspaceId)
+    const send = (await sendsOf(suite.t, ws.workspaceId)).find((s) => s.id === sendId)
+    expect(send).toMatchObject({
+      contactId: merged.id,
+      state: 'skipped',
+      skipReason: 'contact_opted_out',
+    })
+    const offers = suite.meta.sends.filter((s) => s.body.text?.body === 'Our spring offer')
+    expect(offers.filter((s) => s.body.to === `+${phone}` || s.body.recipient === bsuid)).toEqual(
+      [],
+    )
+  })
+})

@@ -128,25 +128,33 @@ describe('errors from Meta, by class', () => {
   })
 
   it.each([190, 368])(
-    'pauses the workspace on %i and holds its queue until resumed',
+    'pauses the workspace on %i: no further call, and the queue waits untried',
     async (code) => {
       const ws = await seedWorkspace(suite.t.deps, 'Paused')
-      const first = await contactWhoWrote(ws)
-      const second = await contactWhoWrote(ws)
-      const id = await queue(ws, first.id)
-      await queue(ws, second.id)
-      suite.meta.failSends(graphError(401, code, 'token or account problem'), {
-        match: (body) => body.to === `+${first.phone}` || body.to === `+${second.phone}`,
-        times: 2,
-      })
-      await dispatchFor(suite.jobDeps, ws.workspaceId)
+      // One a second: the sends behind the first are waiting for their slot when it is refused.
+      await setWorkspaceSettings(suite.t, ws.workspaceId, { messagesPerSecond: 1 })
+      const contacts = []
+      for (let i = 0; i < 4; i++) contacts.push(await contactWhoWrote(ws))
+      const ids = []
+      for (const contact of contacts) ids.push(await queue(ws, contact.id))
+      const phones = new Set(contacts.map((c) => `+${c.phone}`))
+      const ours = (body: { to?: string }) => phones.has(body.to ?? '')
+      suite.meta.failSends(graphError(401, code, 'token or account problem'), { match: ours })
+      // A slow answer: the next send is leased and waiting for its slot when the pause lands.
+      suite.meta.sendDelayMs = 300
+      try {
+        await dispatchFor(suite.jobDeps, ws.workspaceId)
+      } finally {
+        suite.meta.sendDelayMs = 0
+      }
       const paused = await workspaceRow(suite.t, ws.workspaceId)
       expect(paused.sendingPausedAt).not.toBeNull()
       expect(paused.sendingPausedReason).toContain(String(code))
-      const calls = suite.meta.refusedSends.length + suite.meta.sends.length
-      await dispatchFor(suite.jobDeps, ws.workspaceId)
-      expect(suite.meta.refusedSends.length + suite.meta.sends.length).toBe(calls)
-      expect((await sendRow(ws, id)).state).toBe('queued')
+      expect(suite.meta.refusedSends.filter((r) => ours(r.body))).toHaveLength(1)
+      expect(suite.meta.sends.filter((r) => ours(r.body))).toHaveLength(0)
+      const rows = await Promise.all(ids.map((id) => sendRow(ws, id)))
+      expect(rows.map((r) => r.state)).toEqual(['queued', 'queued', 'queued', 'queued'])
+      expect(rows.map((r) => r.attempts).sort()).toEqual([0, 0, 0, 1])
     },
   )
 
@@ -163,6 +171,30 @@ describe('errors from Meta, by class', () => {
     const row = await sendRow(ws, id)
     expect(row.state).toBe('queued')
     expect(row.attempts).toBe(2)
+  })
+})
+
+describe('a workspace that stores no message content', () => {
+  it('keeps the words of a send only until it is done, whatever the outcome', async () => {
+    const ws = await seedWorkspace(suite.t.deps, 'Private')
+    await setWorkspaceSettings(suite.t, ws.workspaceId, { storeMessageContent: false })
+    const reached = await contactWhoWrote(ws)
+    const stopping = await contactWhoWrote(ws)
+    const sentId = await queue(ws, reached.id, text('See you at 8'))
+    const skippedId = await queue(ws, stopping.id, text('See you at 9'))
+    expect((await sendRow(ws, sentId)).contentEnc).not.toBeNull()
+    await receive(suite.t, inboundMessage(ws.phoneNumberId, { from: stopping.phone, text: 'stop' }))
+    await dispatchFor(suite.jobDeps, ws.workspaceId)
+    const rows = await sendsOf(suite.t, ws.workspaceId)
+    expect(rows.find((r) => r.id === sentId)).toMatchObject({ state: 'sent', contentEnc: null })
+    expect(rows.find((r) => r.id === skippedId)).toMatchObject({
+      state: 'skipped',
+      contentEnc: null,
+    })
+    expect(rows.map((r) => r.contentEnc)).toEqual(rows.map(() => null))
+    expect(suite.meta.sendsTo(`+${reached.phone}`).map((s) => s.body.text?.body)).toEqual([
+      'See you at 8',
+    ])
   })
 })
 
