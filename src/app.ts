@@ -17,6 +17,7 @@ import { authConsole } from './auth/console.js'
 import { homeConsole } from './console/console.js'
 import { contactsConsole } from './contacts/console.js'
 import { consentConsole } from './consent/console.js'
+import { auditConsole } from './audit/console.js'
 import { usersConsole } from './users/console.js'
 import { mediaRoutes } from './messages/console.js'
 import { settingsConsole } from './workspaces/console.js'
@@ -99,6 +100,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', homeConsole)
   app.route('/', contactsConsole)
   app.route('/', consentConsole)
+  app.route('/', auditConsole)
   app.route('/', authConsole)
   app.route('/', usersConsole)
   app.route('/', mediaRoutes)

@@ -9,6 +9,7 @@ import { startServer } from '../main.js'
 import { apikeyCreate, userCreate, workspaceCreate, type CommandDeps } from './commands.js'
 import { loadDemo } from './demo.js'
 import { webhooksReplay } from './webhooks.js'
+import { auditVerify } from './audit.js'
 import { createJobQueue } from '../jobs/runner.js'
 
 type DataCommand = (deps: CommandDeps, argv: string[]) => Promise<unknown>
@@ -18,6 +19,7 @@ const DATA_COMMANDS: Record<string, DataCommand> = {
   'user:create': userCreate,
   'apikey:create': apikeyCreate,
   'webhooks:replay': webhooksReplay,
+  'audit:verify': auditVerify,
   demo: (deps) => loadDemo(deps),
   migrate: () => Promise.resolve({ migrated: true }),
 }

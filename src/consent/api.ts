@@ -2,9 +2,10 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../http/env.js'
-import { currentPrincipal, requireRole } from '../http/roles.js'
+import { requireRole } from '../http/roles.js'
 import { AppError } from '../errors.js'
-import { changeConsentByHand, MAX_REASON_LENGTH } from './manual-consent.js'
+import { MAX_REASON_LENGTH } from './manual-consent.js'
+import { changeConsentForRequest } from './request-change.js'
 import { readConsentLog } from './consent-log.js'
 
 const changeBody = z
@@ -33,25 +34,12 @@ async function changeByApi(c: Context<AppEnv>, direction: 'opt_out' | 'opt_in') 
       'Send {"reason": "...", "scope": "messaging" | "marketing"}',
     )
   }
-  const principal = currentPrincipal(c)
-  const { cipher } = c.var.deps
-  const now = c.var.deps.now()
-  const consent = await c.var.tenant((tx) =>
-    changeConsentByHand(
-      tx,
-      { workspaceId: principal.workspaceId, cipher, now },
-      {
-        contactId: c.req.param('id') ?? '',
-        direction,
-        scope: parsed.data.scope,
-        reason: parsed.data.reason,
-        actor:
-          principal.kind === 'api_key'
-            ? { method: 'api', apiKeyId: principal.id }
-            : { method: 'manual', userId: principal.id },
-      },
-    ),
-  )
+  const consent = await changeConsentForRequest(c, {
+    contactId: c.req.param('id') ?? '',
+    direction,
+    scope: parsed.data.scope,
+    reason: parsed.data.reason,
+  })
   return c.json({ consent })
 }
 

@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
 import { requireRole } from '../http/roles.js'
+import { auditRequest } from '../audit/actor.js'
 import { isAppError } from '../errors.js'
 import { CONSENT_METHODS, type ConsentMethod, type ConsentScope } from '../db/schema.js'
 import { readConsentLog, type ConsentEntry } from './consent-log.js'
@@ -134,6 +135,13 @@ export const consentConsole = new Hono<AppEnv>()
       )
     // The first page is read before answering: bad filters get the error page, not a broken file.
     const first = await readPage()
+    await c.var.tenant((tx) =>
+      auditRequest(c, tx, {
+        action: 'export.opt_outs',
+        recordType: 'consent_log',
+        details: filters,
+      }),
+    )
     const records = Readable.from(csvRecords(first, readPage)).on('error', (err) => {
       c.var.log.error({ err }, 'consent export failed part way')
     })

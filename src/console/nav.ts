@@ -12,6 +12,7 @@ const AREAS: readonly NavItem[] = [
   { href: '/', label: 'Home', minimum: 'sales' },
   { href: '/contacts', label: 'Contacts', minimum: 'sales' },
   { href: '/opt-outs', label: 'Opt-out log', minimum: 'admin' },
+  { href: '/audit', label: 'Audit log', minimum: 'admin' },
   { href: '/users', label: 'Users', minimum: 'admin' },
   { href: '/settings', label: 'Settings', minimum: 'admin' },
 ]

@@ -9,7 +9,7 @@ import type { FieldCipher } from '../crypto/field-cipher.js'
 import type { Tx } from '../db/tenant.js'
 import { readConsentLog } from '../consent/consent-log.js'
 import { consentEntryView } from '../consent/console.js'
-import { changeConsentByHand } from '../consent/manual-consent.js'
+import { changeConsentForRequest } from '../consent/request-change.js'
 import { listContacts } from './list-contacts.js'
 import { showContact } from './show-contact.js'
 
@@ -52,15 +52,7 @@ async function changeConsent(c: Context<AppEnv>, contactId: string, direction: D
   const values = await formFields(c)
   try {
     const scope = scopeOf(values.scope)
-    const { id: userId, workspaceId } = currentPrincipal(c)
-    const { deps } = c.var
-    await c.var.tenant((tx) =>
-      changeConsentByHand(
-        tx,
-        { workspaceId, cipher: deps.cipher, now: deps.now() },
-        { contactId, direction, scope, reason: values.reason, actor: { method: 'manual', userId } },
-      ),
-    )
+    await changeConsentForRequest(c, { contactId, direction, scope, reason: values.reason })
     return await renderContact(c, contactId, { notice: NOTICES[direction][scope] })
   } catch (error) {
     if (!isAppError(error, 'validation_failed')) throw error

@@ -6,6 +6,7 @@ import { purgeEndedSessions, purgeLoginThrottles } from '../auth/purge.js'
 import { processDueEvents } from '../webhooks/process.js'
 import { purgeProcessedEvents } from '../webhooks/purge.js'
 import { purgeFinishedJobs } from './purge.js'
+import { purgeOldAuditEntries } from '../audit/purge.js'
 import { downloadMedia } from '../messages/download-media.js'
 import { sweepPendingMedia } from '../messages/sweep-media.js'
 import { dispatchDueSends } from '../outbound/dispatch.js'
@@ -59,6 +60,12 @@ export const JOBS = {
     payload: z.object({}),
     everyMs: HOUR,
     run: (deps) => purgeLoginThrottles(deps.db, deps.now()),
+  }),
+  'audit.purge-old': defineJob({
+    version: 1,
+    payload: z.object({}),
+    everyMs: 24 * HOUR,
+    run: (deps) => purgeOldAuditEntries(deps.db, deps.now()),
   }),
   'jobs.purge-finished': defineJob({
     version: 1,

@@ -1,8 +1,9 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../http/env.js'
 import { currentPrincipal, requireRole } from '../http/roles.js'
-import { isUuid } from '../db/tenant.js'
+import { isUuid, type Tx } from '../db/tenant.js'
+import { auditRequest } from '../audit/actor.js'
 import { AppError } from '../errors.js'
 import { queueSend, type SendRequest } from './queue-send.js'
 
@@ -53,6 +54,32 @@ async function readSendBody(raw: Promise<unknown>): Promise<SendBody> {
   return parsed.data
 }
 
+// Queues through the gate and, when a new send was queued, records who asked in the audit chain
+// (the kind and category only: the words stay out of the audit log).
+async function queueAudited(c: Context<AppEnv>, tx: Tx, request: SendRequest) {
+  const principal = currentPrincipal(c)
+  const { deps } = c.var
+  const scope = { workspaceId: principal.workspaceId, cipher: deps.cipher, now: deps.now() }
+  const result = await queueSend(tx, scope, {
+    ...request,
+    createdByApiKeyId: principal.kind === 'api_key' ? principal.id : undefined,
+    createdByUserId: principal.kind === 'user' ? principal.id : undefined,
+  })
+  if ('queued' in result && result.created) {
+    await auditRequest(c, tx, {
+      action: 'message.send',
+      recordType: 'send',
+      recordId: result.queued.id,
+      details: {
+        contactId: request.contactId,
+        kind: request.content.kind,
+        category: request.category,
+      },
+    })
+  }
+  return result
+}
+
 /** `POST /contacts/{id}/messages`: a message through the send gate; `kick` wakes the dispatcher. */
 export function sendsApi(kick: () => void) {
   return new Hono<AppEnv>().post('/contacts/:id/messages', requireRole('sales'), async (c) => {
@@ -63,22 +90,13 @@ export function sendsApi(kick: () => void) {
     if (key !== undefined && (key.length === 0 || key.length > 200)) {
       throw new AppError('validation_failed', 'Idempotency-Key must be 1 to 200 characters')
     }
-    const principal = currentPrincipal(c)
-    const { cipher } = c.var.deps
-    const now = c.var.deps.now()
-    const result = await c.var.tenant((tx) =>
-      queueSend(
-        tx,
-        { workspaceId: principal.workspaceId, cipher, now },
-        {
-          contactId,
-          ...contentOf(body),
-          origin: 'api',
-          idempotencyKey: key === undefined ? undefined : `api:${key}`,
-          createdByApiKeyId: principal.kind === 'api_key' ? principal.id : undefined,
-        },
-      ),
-    )
+    const request = {
+      contactId,
+      ...contentOf(body),
+      origin: 'api',
+      idempotencyKey: key === undefined ? undefined : `api:${key}`,
+    } as const
+    const result = await c.var.tenant((tx) => queueAudited(c, tx, request))
     if ('refused' in result) {
       // Only a consent confirmation can be superseded, and an API send is never one.
       throw new AppError(result.refused === 'confirmation_superseded' ? 'internal' : result.refused)

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
 import { currentPrincipal, requireRole } from '../http/roles.js'
+import { auditRequest } from '../audit/actor.js'
 import { formFields, isHtmx } from '../http/forms.js'
 import { AppError, ERRORS } from '../errors.js'
 import { createUser } from './create-user.js'
@@ -36,6 +37,10 @@ async function answerFailure(c: Context<AppEnv>, error: unknown, values?: Record
   )
 }
 
+function userEvent(action: string, userId: string, details?: Record<string, unknown>) {
+  return { action, recordType: 'user', recordId: userId, ...(details && { details }) }
+}
+
 /** Users management for owners and admins: create, change role, deactivate and reactivate. */
 export const usersConsole = new Hono<AppEnv>()
   .get('/users', requireRole('admin'), (c) => renderUsers(c))
@@ -47,16 +52,17 @@ export const usersConsole = new Hono<AppEnv>()
       if (isRole(role) && !assignableRoles(viewer).includes(role)) {
         throw new AppError('forbidden', 'Only an owner can make an owner')
       }
-      await c.var.tenant((tx) =>
-        createUser(tx, c.var.deps, {
+      await c.var.tenant(async (tx) => {
+        const id = await createUser(tx, c.var.deps, {
           workspaceId: viewer.workspaceId,
           email: values.email ?? '',
           name: values.name ?? '',
           password: values.password ?? '',
           role,
           phone: values.phone,
-        }),
-      )
+        })
+        await auditRequest(c, tx, userEvent('user.create', id, { role }))
+      })
       return await renderUsers(c, { notice: `Created ${values.email ?? ''}` })
     } catch (error) {
       return answerFailure(c, error, { ...values, password: '' })
@@ -67,9 +73,10 @@ export const usersConsole = new Hono<AppEnv>()
     try {
       if (!isRole(role)) throw new AppError('validation_failed', 'Unknown role')
       const actor = currentPrincipal(c)
-      await c.var.tenant((tx) =>
-        changeUserRole(tx, actor, c.req.param('id'), role, c.var.deps.now()),
-      )
+      await c.var.tenant(async (tx) => {
+        await changeUserRole(tx, actor, c.req.param('id'), role, c.var.deps.now())
+        await auditRequest(c, tx, userEvent('user.role', c.req.param('id'), { role }))
+      })
       return await renderUsers(c, { notice: 'Role changed' })
     } catch (error) {
       return answerFailure(c, error)
@@ -80,9 +87,11 @@ export const usersConsole = new Hono<AppEnv>()
     try {
       const actor = currentPrincipal(c)
       const makeActive = active === 'true'
-      await c.var.tenant((tx) =>
-        setUserActive(tx, actor, c.req.param('id'), makeActive, c.var.deps.now()),
-      )
+      await c.var.tenant(async (tx) => {
+        await setUserActive(tx, actor, c.req.param('id'), makeActive, c.var.deps.now())
+        const action = makeActive ? 'user.reactivate' : 'user.deactivate'
+        await auditRequest(c, tx, userEvent(action, c.req.param('id')))
+      })
       return await renderUsers(c, { notice: makeActive ? 'User reactivated' : 'User deactivated' })
     } catch (error) {
       return answerFailure(c, error)

@@ -4,6 +4,7 @@ import type { AppEnv } from '../http/env.js'
 import { currentPrincipal, requireRole } from '../http/roles.js'
 import { formFields, isHtmx } from '../http/forms.js'
 import { listDeadLetters, replayDeadLetters } from '../webhooks/dead-letters.js'
+import { auditRequest } from '../audit/actor.js'
 import {
   consentFormFor,
   consentFormFromFields,
@@ -12,6 +13,10 @@ import {
   type ConsentForm,
 } from '../consent/settings-form.js'
 import { loadSettings, resumeSending, saveConsentPage, setStoreMessageContent } from './settings.js'
+
+function settingsEvent(action: string, details?: Record<string, unknown>) {
+  return { action, recordType: 'workspace', ...(details && { details }) }
+}
 
 async function renderSettings(c: Context<AppEnv>, notice?: string) {
   const { workspaceId } = currentPrincipal(c)
@@ -43,7 +48,10 @@ export const settingsConsole = new Hono<AppEnv>()
   .post('/settings/message-content', requireRole('admin'), async (c) => {
     const store = (await formFields(c)).store === 'on'
     const { workspaceId } = currentPrincipal(c)
-    await c.var.tenant((tx) => setStoreMessageContent(tx, workspaceId, store))
+    await c.var.tenant(async (tx) => {
+      await setStoreMessageContent(tx, workspaceId, store)
+      await auditRequest(c, tx, settingsEvent('settings.message_content', { store }))
+    })
     return renderSettings(
       c,
       store ? 'Message content is stored.' : 'Message content is no longer stored.',
@@ -52,11 +60,15 @@ export const settingsConsole = new Hono<AppEnv>()
   .post('/settings/webhook-replay', requireRole('admin'), async (c) => {
     const { workspaceId } = currentPrincipal(c)
     const requeued = await replayDeadLetters(c.var.deps, workspaceId, c.var.deps.now())
+    await c.var.tenant((tx) => auditRequest(c, tx, settingsEvent('webhooks.replay', { requeued })))
     return renderSettings(c, `${requeued} failed event(s) queued for processing again.`)
   })
   .post('/settings/resume-sending', requireRole('admin'), async (c) => {
     const { workspaceId } = currentPrincipal(c)
-    await c.var.tenant((tx) => resumeSending(tx, workspaceId))
+    await c.var.tenant(async (tx) => {
+      await resumeSending(tx, workspaceId)
+      await auditRequest(c, tx, settingsEvent('settings.resume_sending'))
+    })
     // Queued sends waited while paused; the dispatcher picks them up now rather than at its next tick.
     await c.var.deps.jobs.enqueue('outbound.dispatch', {})
     return renderSettings(c, 'Sending resumed: queued messages are going out.')
@@ -67,6 +79,9 @@ export const settingsConsole = new Hono<AppEnv>()
     const result = readConsentForm(form)
     if (!result.ok) return renderConsent(c, { problems: result.problems }, form)
     const { workspaceId } = currentPrincipal(c)
-    await c.var.tenant((tx) => saveConsentPage(tx, workspaceId, result))
+    await c.var.tenant(async (tx) => {
+      await saveConsentPage(tx, workspaceId, result)
+      await auditRequest(c, tx, settingsEvent('settings.consent'))
+    })
     return renderConsent(c, { notice: 'Consent and sending settings saved.' })
   })

@@ -154,6 +154,7 @@ describe('first run of a fresh Parley', () => {
       'Home',
       'Contacts',
       'Opt-out log',
+      'Audit log',
       'Users',
       'Settings',
     ])

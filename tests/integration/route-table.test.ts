@@ -39,6 +39,7 @@ describe('the route table', () => {
       'POST /contacts/:id/opt-in',
       'GET /opt-outs',
       'GET /opt-outs.csv',
+      'GET /audit',
     ]) {
       expect(keys).toContain(expected)
     }
@@ -55,6 +56,7 @@ describe('the route table', () => {
       optIn: accessOf('POST /contacts/:id/opt-in'),
       log: accessOf('GET /opt-outs'),
       csv: accessOf('GET /opt-outs.csv'),
+      audit: accessOf('GET /audit'),
     }).toEqual({
       contacts: 'role:sales',
       contact: 'role:sales',
@@ -62,6 +64,7 @@ describe('the route table', () => {
       optIn: 'role:admin',
       log: 'role:admin',
       csv: 'role:admin',
+      audit: 'role:admin',
     })
   })
 

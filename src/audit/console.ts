@@ -1,0 +1,147 @@
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import type { AppEnv } from '../http/env.js'
+import { currentPrincipal, requireRole } from '../http/roles.js'
+import { AppError, isAppError } from '../errors.js'
+import type { Db } from '../db/client.js'
+import type { Tx } from '../db/tenant.js'
+import type { BrokenLink } from './chain.js'
+import { listAuditEntries } from './audit-log.repo.js'
+import { verifyAuditChains } from './verify.js'
+
+const PAGE_SIZE = 50
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
+const POSITIVE_INTEGER = /^[1-9]\d{0,15}$/
+
+const BREAK_REASONS = {
+  edited: 'it was changed after it was written',
+  missing_before: 'an entry before it is missing',
+  relinked: 'it no longer links to the entry before it',
+} as const satisfies Record<BrokenLink['reason'], string>
+
+type Filters = { from: string; to: string; action: string }
+type AuditRow = Awaited<ReturnType<typeof listAuditEntries>>[number]
+type AuditPage = { entries: ReturnType<typeof auditEntryView>[]; olderSeq: number | null }
+
+// A bare date means that whole UTC day, as on the opt-out log: `to=2026-11-20` includes the 20th.
+function parseDay(raw: string, name: string, isEnd: boolean): Date | undefined {
+  if (raw === '') return undefined
+  const at = new Date(DATE_ONLY.test(raw) ? `${raw}T00:00:00Z` : raw)
+  if (Number.isNaN(at.getTime())) {
+    throw new AppError('validation_failed', `${name} must be a date (2026-11-20) or an ISO time`)
+  }
+  return DATE_ONLY.test(raw) && isEnd ? new Date(at.getTime() + 24 * 3600_000) : at
+}
+
+function parseBefore(raw: string): number | undefined {
+  if (raw === '') return undefined
+  if (!POSITIVE_INTEGER.test(raw)) {
+    throw new AppError('validation_failed', 'before must be an entry number (a positive integer)')
+  }
+  return Number(raw)
+}
+
+// Details hold short strings and numbers; anything nested is shown as JSON rather than dropped.
+function detailsLine(details: Record<string, unknown>): string {
+  const shown = (value: unknown) =>
+    typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value)
+  return Object.entries(details)
+    .map(([key, value]) => `${key}: ${shown(value)}`)
+    .join(' · ')
+}
+
+function whoOf(row: AuditRow): string {
+  if (row.actorType === 'system') return 'system'
+  if (row.actorType === 'api_key') return `API key ${row.actorName ?? '(deleted)'}`
+  return row.actorName ?? 'a former user'
+}
+
+/** An audit entry as the audit log table shows it. */
+export function auditEntryView(row: AuditRow) {
+  const at = row.at.toISOString()
+  return {
+    seq: row.seq,
+    at,
+    time: `${at.slice(0, 19).replace('T', ' ')} UTC`,
+    who: whoOf(row),
+    ip: row.ip,
+    action: row.action,
+    record: [row.recordType, row.recordId].filter(Boolean).join(' '),
+    details: detailsLine(row.details),
+  }
+}
+
+/** One page of the workspace's audit log, newest first, with the entry to continue before. */
+export async function readAuditLog(tx: Tx, filters: Filters, before: string): Promise<AuditPage> {
+  const rows = await listAuditEntries(tx, {
+    from: parseDay(filters.from, 'from', false),
+    to: parseDay(filters.to, 'to', true),
+    action: filters.action.trim(),
+    beforeSeq: parseBefore(before),
+    limit: PAGE_SIZE,
+  })
+  const page = rows.slice(0, PAGE_SIZE)
+  const last = page.at(-1)
+  return {
+    entries: page.map(auditEntryView),
+    olderSeq: rows.length > PAGE_SIZE && last ? last.seq : null,
+  }
+}
+
+// The whole chain is checked, not just the page shown: an edit anywhere breaks what follows.
+async function chainStatus(db: Db, workspaceId: string) {
+  const report = await verifyAuditChains(db, workspaceId)
+  const broken = report.broken.find((link) => link.workspaceId === workspaceId)
+  if (broken) {
+    return {
+      intact: false,
+      text: `The audit chain is broken at entry #${String(broken.seq)} (${BREAK_REASONS[broken.reason]}).`,
+    }
+  }
+  const noun = report.entries === 1 ? 'entry' : 'entries'
+  return { intact: true, text: `The chain of ${String(report.entries)} ${noun} is intact.` }
+}
+
+function filtersOf(c: Context<AppEnv>): Filters {
+  const { from = '', to = '', action = '' } = c.req.query()
+  return { from, to, action }
+}
+
+// Blank fields stay out of links, so a shared link shows only the filters that are set.
+function hrefWith(params: Record<string, string>): string {
+  const query = new URLSearchParams(Object.entries(params).filter(([, value]) => value !== ''))
+  return query.size === 0 ? '/audit' : `/audit?${query.toString()}`
+}
+
+function renderLog(
+  c: Context<AppEnv>,
+  view: { filters: Filters; page: AuditPage; before: string; chain: object; error?: string },
+  status: 200 | 422 = 200,
+) {
+  const { filters, page, before } = view
+  const data = {
+    filters,
+    filtered: Object.values(filters).some((value) => value !== '') || before !== '',
+    chain: view.chain,
+    entries: page.entries,
+    olderHref: page.olderSeq && hrefWith({ ...filters, before: String(page.olderSeq) }),
+    newestHref: before === '' ? null : hrefWith(filters),
+    error: view.error,
+  }
+  return c.html(c.var.render('audit/log', data), status)
+}
+
+/** The audit log for owners and admins: who changed what, and whether the chain is intact. */
+export const auditConsole = new Hono<AppEnv>().get('/audit', requireRole('admin'), async (c) => {
+  const filters = filtersOf(c)
+  const before = c.req.query('before') ?? ''
+  const chain = await chainStatus(c.var.deps.db, currentPrincipal(c).workspaceId)
+  try {
+    const page = await c.var.tenant((tx) => readAuditLog(tx, filters, before))
+    return renderLog(c, { filters, page, before, chain })
+  } catch (error) {
+    if (!isAppError(error, 'validation_failed')) throw error
+    const page = { entries: [], olderSeq: null }
+    return renderLog(c, { filters, page, before, chain, error: error.message }, 422)
+  }
+})

@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { inject } from 'vitest'
+import { sql } from 'drizzle-orm'
+import { createTestApp, type TestApp } from '../helpers/app.js'
+import { seedWorkspace } from '../helpers/workspace.js'
+import { ConsoleSession } from '../helpers/console-session.js'
+import { cliEnv, runCli } from '../helpers/cli.js'
+import { withSystem, withTenant } from '../../src/db/tenant.js'
+import type { Role } from '../../src/db/schema.js'
+import { recordAudit } from '../../src/audit/record-audit.js'
+import { verifyAuditChains } from '../../src/audit/verify.js'
+
+type Workspace = Awaited<ReturnType<typeof seedWorkspace>>
+
+let t: TestApp
+let ws: Workspace
+
+const DAY = '2026-03-02'
+const IP = '198.51.100.23'
+
+// Three entries a minute apart on DAY: an opt-out by a user, a send by an API key, a job's purge.
+async function seedEntries(workspace: Workspace) {
+  const { workspaceId } = workspace
+  const user = { actorType: 'user', actorId: workspace.users.owner.id, ip: IP } as const
+  const entries = [
+    {
+      actor: { ...user, actorName: workspace.users.owner.email },
+      event: {
+        action: 'consent.opt_out',
+        recordType: 'contact',
+        recordId: 'c-111',
+        details: { scope: 'messaging', reason: 'asked by phone' },
+      },
+    },
+    {
+      actor: { actorType: 'api_key', actorId: null, actorName: 'crm sync', ip: '192.0.2.9' },
+      event: { action: 'message.send', recordType: 'message', recordId: 'm-222', details: {} },
+    },
+    {
+      actor: { actorType: 'system', actorId: null, actorName: null, ip: null },
+      event: { action: 'settings.privacy', details: { retentionDays: 30 } },
+    },
+  ] as const
+  for (const [index, { actor, event }] of entries.entries()) {
+    const at = new Date(Date.parse(`${DAY}T10:00:00Z`) + index * 60_000)
+    await withTenant(t.deps.db, workspaceId, (tx) =>
+      recordAudit(tx, { workspaceId, at }, actor, event),
+    )
+  }
+}
+
+async function as(role: Role, workspace = ws) {
+  const session = new ConsoleSession(t.app)
+  expect((await session.login(workspace.users[role].email)).status).toBe(303)
+  return session
+}
+
+async function htmlOf(response: Response, status = 200) {
+  expect(response.status).toBe(status)
+  return response.text()
+}
+
+// As the table owner: the app role may not change or delete audit entries at all.
+function tamper(workspace: Workspace, change: 'edit' | 'delete') {
+  const id = workspace.workspaceId
+  return withSystem(t.deps.db, (tx) =>
+    tx.execute(
+      change === 'edit'
+        ? sql`update audit_entries set details = '{"x":1}' where workspace_id = ${id} and seq = 2`
+        : sql`delete from audit_entries where workspace_id = ${id} and seq = 2`,
+    ),
+  )
+}
+
+beforeAll(async () => {
+  t = createTestApp()
+  ws = await seedWorkspace(t.deps, 'Audit log')
+  await seedEntries(ws)
+})
+afterAll(() => t.close())
+
+describe('the audit log page', () => {
+  it('shows an owner every entry, newest first, with actor, IP, action and details', async () => {
+    const page = await htmlOf(await (await as('owner')).get('/audit'))
+    expect(page).toContain('href="/audit"')
+    const order = ['settings.privacy', 'message.send', 'consent.opt_out'].map((a) =>
+      page.indexOf(`<code>${a}</code>`),
+    )
+    expect(order.every((at) => at > 0)).toBe(true)
+    expect([...order].sort((a, b) => a - b)).toEqual(order)
+    expect(page).toContain(ws.users.owner.email)
+    expect(page).toContain(IP)
+    expect(page).toContain('API key crm sync')
+    expect(page).toContain('>system<')
+    expect(page).toContain('contact c-111')
+    expect(page).toContain('scope: messaging · reason: asked by phone')
+    expect(page).toContain('retentionDays: 30')
+    expect(page).toContain(`${DAY} 10:00:00 UTC`)
+    expect(page).toContain('#3')
+    expect(page).toContain('The chain of 3 entries is intact.')
+  })
+
+  it('narrows by action prefix and by date, and explains a bad filter with 422', async () => {
+    const admin = await as('admin')
+    const consent = await htmlOf(await admin.get('/audit?action=consent'))
+    expect(consent).toContain('consent.opt_out')
+    expect(consent).not.toContain('message.send')
+    const sameDay = await htmlOf(await admin.get(`/audit?from=${DAY}&to=${DAY}`))
+    expect(sameDay.match(/data-label="Time"/g)).toHaveLength(3)
+    const later = await htmlOf(await admin.get('/audit?from=2026-03-03'))
+    expect(later).not.toContain('consent.opt_out')
+    expect(later).toContain('No entries match these filters.')
+    expect(await htmlOf(await admin.get('/audit?from=someday'), 422)).toContain(
+      'from must be a date',
+    )
+    expect(await htmlOf(await admin.get('/audit?before=-1'), 422)).toContain(
+      'before must be an entry number',
+    )
+  })
+
+  it('pages with "Older entries", keeping the filters', async () => {
+    const busy = await seedWorkspace(t.deps, 'Audit paging')
+    const { workspaceId } = busy
+    const actor = { actorType: 'system', actorId: null, actorName: null, ip: null } as const
+    await withTenant(t.deps.db, workspaceId, async (tx) => {
+      for (let i = 0; i < 51; i++) {
+        const at = new Date(Date.UTC(2026, 0, 1) + i * 1000)
+        await recordAudit(tx, { workspaceId, at }, actor, { action: 'export.opt_outs' })
+      }
+    })
+    const admin = await as('admin', busy)
+    const first = await htmlOf(await admin.get('/audit?action=export'))
+    expect(first.match(/data-label="Time"/g)).toHaveLength(50)
+    const older = /href="([^"]+)" rel="next">Older entries/.exec(first)?.[1]
+    expect(older).toBe('/audit?action=export&amp;before=2')
+    const second = await htmlOf(await admin.get('/audit?action=export&before=2'))
+    expect(second.match(/data-label="Time"/g)).toHaveLength(1)
+    expect(second).toContain('#1<')
+    expect(second).toContain('Newest entries')
+    expect(second).not.toContain('Older entries')
+  })
+
+  it('says when nothing was recorded yet', async () => {
+    const fresh = await seedWorkspace(t.deps, 'Audit empty')
+    const page = await htmlOf(await (await as('owner', fresh)).get('/audit'))
+    expect(page).toContain('Nothing has been recorded yet.')
+    expect(page).toContain('The chain of 0 entries is intact.')
+  })
+
+  it('is refused to sales and managers, and not in their navigation', async () => {
+    for (const role of ['sales', 'manager'] as const) {
+      const session = await as(role)
+      expect((await session.get('/audit')).status).toBe(403)
+      expect(await (await session.get('/')).text()).not.toContain('href="/audit"')
+    }
+  })
+})
+
+describe('a tampered audit chain', () => {
+  it('shows the broken alert naming the edited entry, for that workspace only', async () => {
+    const edited = await seedWorkspace(t.deps, 'Audit edited')
+    const intact = await seedWorkspace(t.deps, 'Audit intact')
+    await seedEntries(edited)
+    await seedEntries(intact)
+    await tamper(edited, 'edit')
+    const page = await htmlOf(await (await as('owner', edited)).get('/audit'))
+    expect(page).toMatch(/class="alert" role="alert">The audit chain is broken at entry #2 \(/)
+    expect(page).toContain('x: 1')
+    const report = await verifyAuditChains(t.deps.db, edited.workspaceId)
+    expect(report.broken).toEqual([{ workspaceId: edited.workspaceId, seq: 2, reason: 'edited' }])
+    expect((await verifyAuditChains(t.deps.db, intact.workspaceId)).broken).toEqual([])
+    const fine = await htmlOf(await (await as('owner', intact)).get('/audit'))
+    expect(fine).toContain('The chain of 3 entries is intact.')
+  })
+
+  it('reports a deleted entry as missing before the next one', async () => {
+    const deleted = await seedWorkspace(t.deps, 'Audit deleted')
+    await seedEntries(deleted)
+    await tamper(deleted, 'delete')
+    const report = await verifyAuditChains(t.deps.db, deleted.workspaceId)
+    expect(report.broken).toEqual([
+      { workspaceId: deleted.workspaceId, seq: 3, reason: 'missing_before' },
+    ])
+    const page = await htmlOf(await (await as('owner', deleted)).get('/audit'))
+    expect(page).toContain('The audit chain is broken at entry #3')
+  })
+})
+
+// The command spawns a process against the test server, which PGlite's in-process database is not.
+describe.skipIf(inject('databaseKind') === 'pglite')('parley audit:verify', () => {
+  it('exits 0 on an intact chain and 1 naming the entry when it is broken', async () => {
+    const checked = await seedWorkspace(t.deps, 'Audit cli')
+    await seedEntries(checked)
+    const env = cliEnv({ DATABASE_URL: inject('databaseUrl') })
+    const args = ['audit:verify', '--workspace', checked.workspaceId]
+    const ok = await runCli(args, env)
+    expect([ok.code, ok.stderr]).toEqual([0, ''])
+    expect(JSON.parse(ok.stdout)).toEqual({ ok: true, workspaces: 1, entries: 3 })
+    await tamper(checked, 'edit')
+    const broken = await runCli(args, env)
+    expect(broken.code).toBe(1)
+    expect(broken.stdout).toBe('')
+    expect(broken.stderr.trim().split('\n')).toHaveLength(1)
+    expect(broken.stderr).toContain(`workspace ${checked.workspaceId} at entry 2 (edited)`)
+  })
+})
