@@ -3,6 +3,7 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
 import { currentPrincipal, requireRole } from '../http/roles.js'
 import { AppError, isAppError } from '../errors.js'
+import { parseDayBound } from '../http/day-bounds.js'
 import type { Db } from '../db/client.js'
 import type { Tx } from '../db/tenant.js'
 import type { BrokenLink } from './chain.js'
@@ -10,7 +11,6 @@ import { listAuditEntries } from './audit-log.repo.js'
 import { verifyAuditChains } from './verify.js'
 
 const PAGE_SIZE = 50
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
 const POSITIVE_INTEGER = /^[1-9]\d{0,15}$/
 
 const BREAK_REASONS = {
@@ -22,16 +22,6 @@ const BREAK_REASONS = {
 type Filters = { from: string; to: string; action: string }
 type AuditRow = Awaited<ReturnType<typeof listAuditEntries>>[number]
 type AuditPage = { entries: ReturnType<typeof auditEntryView>[]; olderSeq: number | null }
-
-// A bare date means that whole UTC day, as on the opt-out log: `to=2026-11-20` includes the 20th.
-function parseDay(raw: string, name: string, isEnd: boolean): Date | undefined {
-  if (raw === '') return undefined
-  const at = new Date(DATE_ONLY.test(raw) ? `${raw}T00:00:00Z` : raw)
-  if (Number.isNaN(at.getTime())) {
-    throw new AppError('validation_failed', `${name} must be a date (2026-11-20) or an ISO time`)
-  }
-  return DATE_ONLY.test(raw) && isEnd ? new Date(at.getTime() + 24 * 3600_000) : at
-}
 
 function parseBefore(raw: string): number | undefined {
   if (raw === '') return undefined
@@ -74,8 +64,8 @@ export function auditEntryView(row: AuditRow) {
 /** One page of the workspace's audit log, newest first, with the entry to continue before. */
 export async function readAuditLog(tx: Tx, filters: Filters, before: string): Promise<AuditPage> {
   const rows = await listAuditEntries(tx, {
-    from: parseDay(filters.from, 'from', false),
-    to: parseDay(filters.to, 'to', true),
+    from: parseDayBound(filters.from, 'from', false),
+    to: parseDayBound(filters.to, 'to', true),
     action: filters.action.trim(),
     beforeSeq: parseBefore(before),
     limit: PAGE_SIZE,

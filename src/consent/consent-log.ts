@@ -2,6 +2,7 @@ import type { FieldCipher } from '../crypto/field-cipher.js'
 import { CONSENT_METHODS, type ConsentMethod } from '../db/schema.js'
 import { isUuid, type Tx } from '../db/tenant.js'
 import { AppError } from '../errors.js'
+import { parseDayBound } from '../http/day-bounds.js'
 import { decodeCursor, encodeCursor, pageLimit } from '../contacts/pagination.js'
 import { listConsentEvents, type ConsentLogRow } from './consent-log.repo.js'
 
@@ -14,18 +15,6 @@ export interface ConsentLogQuery {
   readonly contactId?: string | undefined
   readonly limit?: string | undefined
   readonly cursor?: string | undefined
-}
-
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
-
-// A bare date means that whole day (UTC): `to=2026-11-20` includes the 20th.
-function parseBound(raw: string | undefined, name: string, isEnd: boolean): Date | undefined {
-  if (raw === undefined || raw === '') return undefined
-  const at = new Date(DATE_ONLY.test(raw) ? `${raw}T00:00:00Z` : raw)
-  if (Number.isNaN(at.getTime())) {
-    throw new AppError('validation_failed', `${name} must be a date (2026-11-20) or an ISO time`)
-  }
-  return DATE_ONLY.test(raw) && isEnd ? new Date(at.getTime() + 24 * 3600_000) : at
 }
 
 function parseMethod(raw: string | undefined): ConsentMethod | undefined {
@@ -88,8 +77,8 @@ export async function readConsentLog(
   const limit = pageLimit(query.limit, sizes)
   const after = decodeCursor(query.cursor)
   const rows = await listConsentEvents(tx, {
-    from: parseBound(query.from, 'from', false),
-    to: parseBound(query.to, 'to', true),
+    from: parseDayBound(query.from, 'from', false),
+    to: parseDayBound(query.to, 'to', true),
     method: parseMethod(query.method),
     contactId: parseContactId(query.contactId),
     after: after?.at ? { at: after.at, id: after.id } : undefined,
