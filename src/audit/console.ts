@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
 import { currentPrincipal, requireRole } from '../http/roles.js'
+import { hrefWith } from '../http/forms.js'
 import { AppError, isAppError } from '../errors.js'
 import { parseDayBound } from '../http/day-bounds.js'
 import type { Db } from '../db/client.js'
@@ -97,12 +98,6 @@ function filtersOf(c: Context<AppEnv>): Filters {
   return { from, to, action }
 }
 
-// Blank fields stay out of links, so a shared link shows only the filters that are set.
-function hrefWith(params: Record<string, string>): string {
-  const query = new URLSearchParams(Object.entries(params).filter(([, value]) => value !== ''))
-  return query.size === 0 ? '/audit' : `/audit?${query.toString()}`
-}
-
 function renderLog(
   c: Context<AppEnv>,
   view: { filters: Filters; page: AuditPage; before: string; chain: object; error?: string },
@@ -114,8 +109,8 @@ function renderLog(
     filtered: Object.values(filters).some((value) => value !== '') || before !== '',
     chain: view.chain,
     entries: page.entries,
-    olderHref: page.olderSeq && hrefWith({ ...filters, before: String(page.olderSeq) }),
-    newestHref: before === '' ? null : hrefWith(filters),
+    olderHref: page.olderSeq && hrefWith('/audit', { ...filters, before: String(page.olderSeq) }),
+    newestHref: before === '' ? null : hrefWith('/audit', filters),
     error: view.error,
   }
   return c.html(c.var.render('audit/log', data), status)

@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
 import { requireRole } from '../http/roles.js'
+import { hrefWith } from '../http/forms.js'
 import { auditRequest } from '../audit/actor.js'
 import { isAppError } from '../errors.js'
 import { CONSENT_METHODS, type ConsentMethod, type ConsentScope } from '../db/schema.js'
@@ -66,12 +67,6 @@ export function consentEntryView(entry: ConsentEntry) {
 function filtersOf(c: Context<AppEnv>): Filters {
   const { from = '', to = '', method = '' } = c.req.query()
   return { from, to, method }
-}
-
-// Blank fields stay out of links, so a shared link shows only the filters that are set.
-function hrefWith(path: string, params: Record<string, string>): string {
-  const query = new URLSearchParams(Object.entries(params).filter(([, value]) => value !== ''))
-  return query.size === 0 ? path : `${path}?${query.toString()}`
 }
 
 function renderLog(

@@ -1,4 +1,4 @@
-import type { Tx } from '../db/tenant.js'
+import { isUuid, type Tx } from '../db/tenant.js'
 import type { ConsentScope } from '../db/schema.js'
 import { AppError } from '../errors.js'
 import { loadContactRow, consentJson } from '../contacts/show-contact.js'
@@ -45,9 +45,10 @@ export async function changeConsentByHand(
       `The reason must be at most ${MAX_REASON_LENGTH} characters`,
     )
   }
-  await loadContactRow(tx, change.contactId)
+  if (!isUuid(change.contactId)) throw new AppError('not_found')
   const { actor } = change
-  await recordConsentChange(tx, deps, {
+  // Without a wamid nothing is deduplicated: undefined means the contact is not in this workspace.
+  const recorded = await recordConsentChange(tx, deps, {
     contactId: change.contactId,
     scope: change.scope,
     state: NEW_STATE[change.scope][change.direction],
@@ -58,5 +59,6 @@ export async function changeConsentByHand(
       ? { actorUserId: actor.userId }
       : { actorApiKeyId: actor.apiKeyId }),
   })
+  if (recorded === undefined) throw new AppError('not_found')
   return consentJson(await loadContactRow(tx, change.contactId))
 }

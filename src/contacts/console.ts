@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
 import { currentPrincipal, requireRole, roleAtLeast } from '../http/roles.js'
-import { formFields, isHtmx } from '../http/forms.js'
+import { formFields, hrefWith, isHtmx } from '../http/forms.js'
 import { AppError, isAppError } from '../errors.js'
 import type { ConsentScope } from '../db/schema.js'
 import type { FieldCipher } from '../crypto/field-cipher.js'
@@ -81,8 +81,9 @@ export const contactsConsole = new Hono<AppEnv>()
       if (!isAppError(caught, 'validation_failed')) throw caught
       error = caught.message
     }
-    const more = page.nextCursor && new URLSearchParams({ ...search, cursor: page.nextCursor })
-    const data = { search, contacts: page.data, moreHref: more && `/contacts?${more.toString()}` }
+    const moreHref =
+      page.nextCursor && hrefWith('/contacts', { ...search, cursor: page.nextCursor })
+    const data = { search, contacts: page.data, moreHref }
     return c.html(c.var.render('contacts/index', { ...data, error }), error ? 422 : 200)
   })
   .get('/contacts/:id', requireRole('sales'), (c) => renderContact(c, c.req.param('id')))

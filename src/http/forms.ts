@@ -15,3 +15,12 @@ export async function formFields(c: Context<AppEnv>): Promise<Record<string, str
 export function isHtmx(c: Context<AppEnv>): boolean {
   return c.req.header('hx-request') === 'true'
 }
+
+/**
+ * A link to `path` with these query parameters; blank ones stay out, so a shared link shows only
+ * the filters that are set.
+ */
+export function hrefWith(path: string, params: Record<string, string>): string {
+  const query = new URLSearchParams(Object.entries(params).filter(([, value]) => value !== ''))
+  return query.size === 0 ? path : `${path}?${query.toString()}`
+}

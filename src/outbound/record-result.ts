@@ -50,8 +50,9 @@ export async function recordCallResult(
   }
   const failure = failureOf(call.error)
   const action = actionFor(call)
+  const outcome = outcomeOf(action, failure, now)
   // The send's own row first: every path below locks the contact or the workspace after it.
-  await recordOutcome(tx, call.send.id, outcomeOf(action, failure, now), context)
+  await recordOutcome(tx, call.send.id, outcome, context)
   if (failure.code === MARKETING_STOPPED) await stopMarketing(tx, deps, call.send.contactId)
   if (action.action === 'pause_workspace') {
     await pauseSending(tx, deps.workspaceId, `${failure.code}: ${failure.title ?? ''}`, now)
@@ -60,7 +61,7 @@ export async function recordCallResult(
       'Meta refused the workspace: sending paused',
     )
   }
-  return outcomeOf(action, failure, now).state
+  return outcome.state
 }
 
 function storeSentMessage(
