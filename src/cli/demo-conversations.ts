@@ -4,6 +4,7 @@ import type { FieldCipher } from '../crypto/field-cipher.js'
 import type { ChangeValue, InboundMessage } from '../whatsapp/cloud-api.js'
 import { consentSettingsOf } from '../consent/settings.js'
 import { applyChange } from '../webhooks/apply-change.js'
+import { touchConversation } from '../inbox/conversations.repo.js'
 import { insertMessage } from '../messages/messages.repo.js'
 import { resolveContact } from '../contacts/resolve-contact.js'
 
@@ -82,6 +83,7 @@ export async function loadDemoConversations(
   const change = {
     ...scope,
     storeContent: true,
+    roundRobin: false,
     receivedAt: scope.now,
     eventId: 0,
     consent: consentSettingsOf({}),
@@ -118,4 +120,8 @@ async function insertReply(
     status: 'read',
     statusAt: new Date(sentAt.getTime() + 60_000),
   })
+  if (reply.contactId) {
+    const activity = { workspaceId: scope.workspaceId, contactId: reply.contactId }
+    await touchConversation(tx, { ...activity, messageAt: sentAt })
+  }
 }

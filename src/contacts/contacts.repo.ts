@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
 import { contactTouches, contacts, type Touch } from '../db/schema.js'
+import { mergeConversationInto } from '../inbox/conversations.repo.js'
 
 /** The identity and profile columns of a contact. */
 export type ContactIdentityRow = Pick<
@@ -79,8 +80,10 @@ export async function mergeContactInto(tx: Tx, fromId: string, intoId: string): 
       sql`update ${sql.identifier(table)} set contact_id = ${intoId} where contact_id = ${fromId}`,
     )
   }
+  await mergeConversationInto(tx, fromId, intoId)
   await tx.execute(sql`
     update contacts c set
+      custom_name = coalesce(c.custom_name, f.custom_name),
       first_touch = case when f.first_touch_at < c.first_touch_at or c.first_touch is null
         then f.first_touch else c.first_touch end,
       first_touch_at = least(c.first_touch_at, f.first_touch_at),

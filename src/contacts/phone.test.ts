@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { toE164 } from './phone.js'
+import { maskPhone, toE164 } from './phone.js'
 
 describe('toE164', () => {
   it.each([
@@ -17,4 +17,16 @@ describe('toE164', () => {
       expect(toE164(raw)).toBeUndefined()
     },
   )
+})
+
+describe('maskPhone', () => {
+  it.each([
+    ['+919876543210', '+91 ••••• 43210'],
+    ['+16505551234', '+1 ••••• 51234'],
+    ['+5511987654321', '+55 •••••• 54321'],
+    ['+971501234567', '+971 ••••• 4567'],
+    ['+3531234', '+353 •• 34'],
+  ])('masks %s as %s', (e164, masked) => {
+    expect(maskPhone(e164)).toBe(masked)
+  })
 })

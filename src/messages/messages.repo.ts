@@ -37,7 +37,7 @@ export async function insertStatus(
 /** The message with this wamid, locked until the transaction ends (statuses race each other). */
 export async function lockMessageByWamid(tx: Tx, wamid: string) {
   const [row] = await tx
-    .select({ id: messages.id, status: messages.status })
+    .select({ id: messages.id, status: messages.status, contactId: messages.contactId })
     .from(messages)
     .where(eq(messages.wamid, wamid))
     .for('update')

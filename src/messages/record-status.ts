@@ -9,6 +9,7 @@ import {
   lockMessageByWamid,
   updateMessageStatus,
 } from './messages.repo.js'
+import { touchConversation } from '../inbox/conversations.repo.js'
 
 /**
  * Records a status once per (wamid, status) and moves the message forward only. A status can
@@ -46,6 +47,10 @@ export async function recordStatus(
     statusAt: occurredAt,
     ...(next === 'failed' && { failure }),
   })
+  // Ticks change live in an open thread.
+  if (message.contactId) {
+    await touchConversation(tx, { workspaceId: scope.workspaceId, contactId: message.contactId })
+  }
 }
 
 async function insertFromStatus(

@@ -6,6 +6,7 @@ import { AppError } from '../errors.js'
 import { refusalFor, type SendRefusal } from './gate-rules.js'
 import { findSendByKey, insertSend, lockSendTarget, type SendSummary } from './outbound.repo.js'
 import type { SendContent } from './content.js'
+import { touchConversation } from '../inbox/conversations.repo.js'
 
 /** A request to send one message to one contact. */
 export interface SendRequest {
@@ -63,7 +64,11 @@ export async function queueSend(
     createdByApiKeyId: request.createdByApiKeyId ?? null,
     nextAttemptAt: scope.now,
   })
-  if (created) return { queued: created, created: true }
+  if (created) {
+    const activity = { workspaceId: scope.workspaceId, contactId: request.contactId }
+    await touchConversation(tx, { ...activity, messageAt: scope.now })
+    return { queued: created, created: true }
+  }
   const raced = await findSendByKey(tx, key)
   if (!raced) throw new Error('idempotency key conflict without a row')
   return sameSend(raced, request)

@@ -6,6 +6,7 @@ import { GraphError } from '../whatsapp/graph-errors.js'
 import { GraphUnreachableError, type SentMessage } from '../whatsapp/graph-client.js'
 import { storesMessageContent } from '../workspaces/settings.js'
 import { upsertSentMessage } from '../messages/messages.repo.js'
+import { touchConversation } from '../inbox/conversations.repo.js'
 import { recordConsentChange } from '../consent/record-consent.js'
 import { actionForError, MARKETING_STOPPED, type SendErrorAction } from './error-classes.js'
 import { displayText, messageTypeOf, type SendContent } from './content.js'
@@ -42,10 +43,14 @@ export async function recordCallResult(
 ): Promise<string> {
   const now = deps.now()
   const context = { now, called: true, keepContent: storesMessageContent(call.settings) }
+  // Whatever came of it, an open thread shows the send's new state. The conversation is
+  // touched last, as processing does (contact, then message, then conversation).
+  const touched = { workspaceId: deps.workspaceId, contactId: call.send.contactId }
   if (call.sent) {
     const { wamid } = call.sent
     const messageId = await storeSentMessage(tx, deps, call, { wamid, ...context })
     await recordOutcome(tx, call.send.id, { state: 'sent', wamid, messageId }, context)
+    await touchConversation(tx, touched)
     return 'sent'
   }
   const failure = failureOf(call.error)
@@ -61,6 +66,7 @@ export async function recordCallResult(
       'Meta refused the workspace: sending paused',
     )
   }
+  await touchConversation(tx, touched)
   return outcome.state
 }
 

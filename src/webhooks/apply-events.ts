@@ -81,6 +81,7 @@ function scopeOf(route: WorkspaceRoute, event: ClaimedEvent, change: EnvelopeCha
   return {
     workspaceId: route.workspaceId,
     storeContent: route.storeMessageContent,
+    roundRobin: route.roundRobin,
     consent: route.consent,
     receivedAt: event.receivedAt,
     eventId: event.id,

@@ -2,6 +2,7 @@ import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
 import { storesMessageContent } from '../workspaces/settings.js'
 import { consentSettingsOf, type WorkspaceConsent } from '../consent/settings.js'
+import { inboxSettingsOf } from '../inbox/settings.js'
 import { webhookEvents, workspaces } from '../db/schema.js'
 
 /** Where a business number's events go, whether that workspace keeps message content, and its consent words. */
@@ -9,6 +10,7 @@ export interface WorkspaceRoute {
   readonly workspaceId: string
   readonly storeMessageContent: boolean
   readonly consent: WorkspaceConsent
+  readonly roundRobin: boolean
 }
 
 /** Workspaces owning these numbers (system transaction: no workspace is known yet). */
@@ -32,6 +34,7 @@ export async function findRoutes(
         workspaceId: r.id,
         storeMessageContent: storesMessageContent(r.settings),
         consent: consentSettingsOf(r.settings),
+        roundRobin: inboxSettingsOf(r.settings).roundRobin,
       },
     ]),
   )

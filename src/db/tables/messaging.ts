@@ -68,6 +68,8 @@ export const contacts = pgTable(
     phoneEnc: text('phone_enc'),
     phoneIndex: text('phone_index'),
     profileName: text('profile_name'),
+    // The name an agent gave the contact; shown instead of the WhatsApp profile name when set.
+    customName: text('custom_name'),
     username: text('username'),
     countryCode: text('country_code'),
     firstTouch: jsonb('first_touch').$type<Touch>(),
