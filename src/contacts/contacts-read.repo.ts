@@ -25,16 +25,16 @@ export interface RowPage<Row> {
 
 // Drizzle reads timestamps as Dates, which drop PostgreSQL's microseconds; a keyset position
 // must be exact or rows at the same millisecond are skipped or repeated.
-function exactTime(column: PgColumn) {
+export function exactTime(column: PgColumn) {
   return sql<string | null>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
 }
 
 // Backslash is PostgreSQL's default LIKE escape; user text must not act as a wildcard.
-function containsPattern(text: string): string {
+export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`
 }
 
-function pageOf<Row>(rows: Row[], limit: number): RowPage<Row> {
+export function pageOf<Row>(rows: Row[], limit: number): RowPage<Row> {
   return { rows: rows.slice(0, limit), hasMore: rows.length > limit }
 }
 
@@ -43,6 +43,7 @@ const contactColumns = {
   bsuid: contacts.bsuid,
   phoneEnc: contacts.phoneEnc,
   profileName: contacts.profileName,
+  customName: contacts.customName,
   username: contacts.username,
   countryCode: contacts.countryCode,
   firstTouch: contacts.firstTouch,
@@ -79,7 +80,11 @@ function contactConditions(filter: ContactFilter): (SQL | undefined)[] {
     phoneIndexes && inArray(contacts.phoneIndex, phoneIndexes),
     pattern === undefined
       ? undefined
-      : or(ilike(contacts.profileName, pattern), ilike(contacts.username, pattern)),
+      : or(
+          ilike(contacts.profileName, pattern),
+          ilike(contacts.customName, pattern),
+          ilike(contacts.username, pattern),
+        ),
     after && afterContact(after),
   ]
 }

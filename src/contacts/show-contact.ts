@@ -23,6 +23,7 @@ export function contactJson(row: ContactRow, cipher: FieldCipher) {
   return {
     id: row.id,
     name: row.profileName,
+    customName: row.customName,
     username: row.username,
     phone: row.phoneEnc ? cipher.decrypt(row.phoneEnc) : null,
     bsuid: row.bsuid,

@@ -1,0 +1,77 @@
+import type { Context } from 'hono'
+import type { AppEnv } from '../http/env.js'
+import { currentPrincipal, roleAtLeast } from '../http/roles.js'
+import { isHtmx } from '../http/forms.js'
+import type { Tx } from '../db/tenant.js'
+import { readConsentLog } from '../consent/consent-log.js'
+import { consentEntryView } from '../consent/console.js'
+import { loadContactProfile, shouldMaskPhones } from './contact-profile.js'
+
+/** The consent panel's message: an outcome, or a problem and the values typed. */
+export interface ConsentFlash {
+  readonly notice?: string
+  readonly error?: string
+  readonly values?: Record<string, string>
+}
+
+/** Which of the contact panel's forms a message belongs to. */
+export type ProfileForm = 'name' | 'note' | 'label'
+
+/** The contact panel's message: an outcome, or a problem shown at its form with what was typed. */
+export interface ProfileFlash {
+  readonly form?: ProfileForm
+  readonly notice?: string
+  readonly error?: string
+  readonly typed?: string
+}
+
+/** How the contact page is answered: either panel's message and the status. */
+export interface ContactView {
+  readonly consent?: ConsentFlash
+  readonly profile?: ProfileFlash
+  readonly status?: 200 | 422
+}
+
+const CONTACT_LOG_PAGE = { fallback: 20, max: 20 }
+
+async function loadProfile(c: Context<AppEnv>, tx: Tx, id: string, flash: ProfileFlash = {}) {
+  const maskPhone = await shouldMaskPhones(tx, currentPrincipal(c))
+  const profile = await loadContactProfile(tx, c.var.deps.cipher, id, { maskPhone })
+  return { ...profile, flash }
+}
+
+async function loadContactPage(c: Context<AppEnv>, tx: Tx, id: string, flash?: ProfileFlash) {
+  const profile = await loadProfile(c, tx, id, flash)
+  const { cipher } = c.var.deps
+  const log = await readConsentLog(tx, cipher, { contactId: profile.id }, CONTACT_LOG_PAGE)
+  // The consent panel needs only these; the phone reaches the page masked, through the profile.
+  const contact = { id: profile.id, consent: profile.consent }
+  return {
+    profile,
+    contact,
+    entries: log.data.map(consentEntryView),
+    moreEntries: !!log.nextCursor,
+  }
+}
+
+/** The contact page, or for htmx the consent panel alone (consent forms swap only that). */
+export async function renderContact(c: Context<AppEnv>, id: string, view: ContactView = {}) {
+  const page = await c.var.tenant((tx) => loadContactPage(c, tx, id, view.profile))
+  const canOptIn = roleAtLeast(currentPrincipal(c).role, 'admin')
+  const data = { ...page, canOptIn, values: {}, ...view.consent }
+  const fragment = isHtmx(c)
+  const template = fragment ? 'contacts/consent-panel' : 'contacts/show'
+  return c.html(c.var.render(template, data, { fragment }), view.status ?? 200)
+}
+
+/** The contact panel alone for htmx (wherever it is included), else the whole contact page. */
+export async function renderProfilePanel(
+  c: Context<AppEnv>,
+  id: string,
+  flash: ProfileFlash,
+  status: 200 | 422 = 200,
+) {
+  if (!isHtmx(c)) return renderContact(c, id, { profile: flash, status })
+  const profile = await c.var.tenant((tx) => loadProfile(c, tx, id, flash))
+  return c.html(c.var.render('contacts/profile-panel', { profile }, { fragment: true }), status)
+}
