@@ -18,9 +18,14 @@ export const ERRORS = {
     status: 422,
     title: 'The 24-hour customer service window is closed: send a template',
   },
+  whatsapp_not_connected: {
+    status: 409,
+    title: 'No WhatsApp Business Account is connected to this workspace',
+  },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   rate_limited: { status: 429, title: 'Too many attempts' },
   internal: { status: 500, title: 'Something went wrong' },
+  whatsapp_unavailable: { status: 502, title: "Meta's WhatsApp API did not answer as expected" },
   not_ready: { status: 503, title: 'Parley is not ready' },
 } as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>
 

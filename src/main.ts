@@ -27,9 +27,10 @@ export async function startServer(config: Config, log: Logger): Promise<void> {
     dataDir: config.dataDir,
     now: () => new Date(),
   }
+  const graph = { baseUrl: config.metaGraphUrl, version: config.metaGraphVersion }
   const jobs = await startJobRunner({
     pool: database.pool,
-    deps: { ...shared, graph: { baseUrl: config.metaGraphUrl, version: config.metaGraphVersion } },
+    deps: { ...shared, graph },
     polling: database.embedded,
   })
   const app = createApp({
@@ -39,6 +40,7 @@ export async function startServer(config: Config, log: Logger): Promise<void> {
     trustProxy: config.trustProxy,
     whatsapp: config.whatsapp,
     jobs,
+    graph,
     isReady: () => isMigrated(database.pool),
   })
   const server = serve({ fetch: app.fetch, port: config.port }, (info) => {

@@ -5,6 +5,7 @@ import type { Role } from '../db/schema.js'
 import type { FieldCipher } from '../crypto/field-cipher.js'
 import type { Renderer } from './render.js'
 import type { JobQueue } from '../jobs/runner.js'
+import type { GraphTarget } from '../whatsapp/graph-errors.js'
 
 /** Who is making the request: a console user or an API key, always inside one workspace. */
 export interface Principal {
@@ -31,6 +32,8 @@ export interface AppDeps {
   readonly dataDir: string
   /** Where requests hand work to background jobs. */
   readonly jobs: JobQueue
+  /** Meta's Graph API, for calls a request makes itself (a template sync on demand). */
+  readonly graph: GraphTarget
   /** True when the database answers and is migrated. */
   isReady(): Promise<boolean>
   now(): Date

@@ -19,6 +19,7 @@ import {
   type RefusedSend,
   type SendFailure,
 } from './meta-graph-sends.js'
+import { FakeTemplates } from './meta-graph-templates.js'
 
 /** One request the fake received, as it arrived. */
 export interface RecordedRequest {
@@ -91,6 +92,8 @@ export class FakeMetaGraph {
   readonly reads: RecordedRead[] = []
   /** Sends and mark-reads are answered this much later (timeout tests). */
   sendDelayMs = 0
+  /** What `message_templates` lists per WABA: `meta.templates.set(wabaId, [...])`. */
+  readonly templates = new FakeTemplates()
   private readonly sendFailures: SendFailure[] = []
   private readonly media = new Map<string, FakeMedia>()
   private readonly expiredOnce = new Set<string>()
@@ -113,6 +116,12 @@ export class FakeMetaGraph {
       pattern: /^\/[^/]+\/([^/]+)$/,
       versioned: true,
       handle: (context) => this.lookUpMedia(context),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/[^/]+\/([^/]+)\/message_templates$/,
+      versioned: true,
+      handle: (context) => this.templates.answer(context, this.expected.accessToken),
     },
   ]
 

@@ -69,6 +69,8 @@ export function createTestApp(
     whatsapp: TEST_WHATSAPP,
     dataDir,
     jobs,
+    // Nothing listens here: a test that needs Meta starts a fake and overrides this.
+    graph: { baseUrl: 'http://127.0.0.1:9', version: 'v26.0' },
     isReady: () => isMigrated(database.pool),
     now: clock.now,
     ...overrides,
@@ -79,8 +81,7 @@ export function createTestApp(
     log,
     now: clock.now,
     jobs,
-    // Nothing listens here: a test that needs Meta starts a fake and overrides this.
-    graph: { baseUrl: 'http://127.0.0.1:9', version: 'v26.0' },
+    graph: deps.graph,
     dataDir,
     shutdown: new AbortController().signal,
   }

@@ -54,6 +54,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/{Version}/{WABA-ID}/message_templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Graph API version, pinned in config */
+                Version: components["parameters"]["Version"];
+                /** @description The WhatsApp Business Account ID (not the phone number ID) */
+                "WABA-ID": string;
+            };
+            cookie?: never;
+        };
+        /**
+         * List the WhatsApp Business Account's message templates, one page at a time
+         * @description Needs the whatsapp_business_management permission. A WABA holds up to 250 templates; follow `paging.cursors.after` while `paging.next` is present.
+         */
+        get: operations["listMessageTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     whatsapp: {
@@ -575,6 +600,51 @@ export interface components {
         MarkReadResponse: {
             success: boolean;
         };
+        MessageTemplatesPage: {
+            data: components["schemas"]["MessageTemplate"][];
+            paging?: {
+                cursors?: {
+                    before?: string;
+                    after?: string;
+                };
+                /** @description URL of the previous page */
+                previous?: string;
+                /** @description URL of the next page; absent on the last one */
+                next?: string;
+            };
+        };
+        /** @description A template as Meta lists it; upper-case enums, open to fields Meta adds. */
+        MessageTemplate: {
+            id: string;
+            name: string;
+            /** @description e.g. en_US, pt_BR */
+            language: string;
+            /** @description APPROVED, PENDING, REJECTED, PAUSED, DISABLED, IN_APPEAL, ... */
+            status: string;
+            /** @description MARKETING, UTILITY or AUTHENTICATION */
+            category: string;
+            /** @description POSITIONAL ({{1}}) or NAMED ({{first_name}}) */
+            parameter_format?: string;
+            components?: components["schemas"]["MessageTemplateComponent"][];
+        };
+        MessageTemplateComponent: {
+            /** @description HEADER, BODY, FOOTER or BUTTONS (also CAROUSEL, LIMITED_TIME_OFFER) */
+            type: string;
+            /** @description Headers only; TEXT, IMAGE, VIDEO, GIF, DOCUMENT or LOCATION */
+            format?: string;
+            /** @description With {{1}} or {{name}} placeholders (HEADER at most 60 characters, BODY 1024) */
+            text?: string;
+            buttons?: {
+                /** @description QUICK_REPLY, URL, PHONE_NUMBER, COPY_CODE, OTP, FLOW, ... */
+                type: string;
+                text?: string;
+                /** @description URL buttons; may end in a {{1}} placeholder */
+                url?: string;
+                phone_number?: string;
+            }[];
+            /** @description Example values Meta approved the template with */
+            example?: Record<string, never>;
+        };
         MediaUrlResponse: {
             messaging_product?: string;
             /** @description Valid for 5 minutes; GET it with the Bearer token */
@@ -678,6 +748,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MediaUrlResponse"];
+                };
+            };
+            default: components["responses"]["GraphError"];
+        };
+    };
+    listMessageTemplates: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated template fields to return, e.g. id,name,language,status,category,components */
+                fields?: string;
+                /** @description Templates per page */
+                limit?: number;
+                /** @description The `paging.cursors.after` of the previous page */
+                after?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Graph API version, pinned in config */
+                Version: components["parameters"]["Version"];
+                /** @description The WhatsApp Business Account ID (not the phone number ID) */
+                "WABA-ID": string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of templates */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageTemplatesPage"];
                 };
             };
             default: components["responses"]["GraphError"];
