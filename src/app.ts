@@ -15,12 +15,15 @@ import { publicRoute } from './http/roles.js'
 import { healthRoutes } from './http/health.js'
 import { authConsole } from './auth/console.js'
 import { homeConsole } from './console/console.js'
+import { inboxConsole } from './inbox/console.js'
+import { createLiveFeed } from './inbox/live-feed.js'
 import { contactsConsole } from './contacts/console.js'
 import { consentConsole } from './consent/console.js'
 import { auditConsole } from './audit/console.js'
 import { usersConsole } from './users/console.js'
 import { mediaRoutes } from './messages/console.js'
 import { settingsConsole } from './workspaces/console.js'
+import { templatesConsole } from './templates/console.js'
 import { usersApi } from './users/api.js'
 import { contactsApi } from './contacts/api.js'
 import { workspaceApi } from './workspaces/api.js'
@@ -74,6 +77,11 @@ export function createApp(deps: AppDeps) {
     publicRoute(),
     serveStatic({ path: `${PROJECT_ROOT}/node_modules/htmx.org/dist/htmx.min.js` }),
   )
+  app.get(
+    '/vendor/hx-sse.min.js',
+    publicRoute(),
+    serveStatic({ path: `${PROJECT_ROOT}/node_modules/htmx.org/dist/ext/hx-sse.min.js` }),
+  )
   app.route('/', healthRoutes)
 
   const kickProcessing = createKick(() => deps.jobs.enqueue('webhooks.process', {}), {
@@ -98,7 +106,9 @@ export function createApp(deps: AppDeps) {
 
   app.use('*', ...consoleOnly(limitBody(CONSOLE_BODY_LIMIT), sessionLoader, csrfProtection))
   app.route('/', homeConsole)
+  app.route('/', inboxConsole({ feed: createLiveFeed(deps), kickSending }))
   app.route('/', contactsConsole)
+  app.route('/', templatesConsole)
   app.route('/', consentConsole)
   app.route('/', auditConsole)
   app.route('/', authConsole)

@@ -10,7 +10,8 @@ import { CONSENT_METHODS, type ConsentMethod, type ConsentScope } from '../db/sc
 import { readConsentLog, type ConsentEntry } from './consent-log.js'
 import { CONSENT_CSV_HEADER, consentCsvLine } from './csv.js'
 
-const METHOD_LABELS = {
+/** How a consent change came about, as the console says it. */
+export const CONSENT_METHOD_LABELS = {
   keyword: 'Keyword (STOP, START…)',
   button: 'Opt-out button',
   platform: 'WhatsApp (Meta)',
@@ -55,7 +56,7 @@ export function consentEntryView(entry: ConsentEntry) {
       phone: contact.phone,
     },
     scope: SCOPE_LABELS[entry.scope],
-    method: METHOD_LABELS[entry.method],
+    method: CONSENT_METHOD_LABELS[entry.method],
     keyword: [entry.keyword, entry.language].filter(Boolean).join(' · '),
     who: whoOf(entry.actor),
     reason: entry.reason,
@@ -78,7 +79,7 @@ function renderLog(
   const data = {
     filters,
     filtered: Object.values(filters).some((value) => value !== ''),
-    methods: CONSENT_METHODS.map((value) => ({ value, label: METHOD_LABELS[value] })),
+    methods: CONSENT_METHODS.map((value) => ({ value, label: CONSENT_METHOD_LABELS[value] })),
     entries: page.data.map(consentEntryView),
     olderHref: page.nextCursor && hrefWith('/opt-outs', { ...filters, cursor: page.nextCursor }),
     newestHref: cursor === '' ? null : hrefWith('/opt-outs', filters),

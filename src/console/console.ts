@@ -5,12 +5,14 @@ import { needsSetup } from '../auth/setup.js'
 import { findWorkspace } from '../workspaces/workspaces.repo.js'
 import { sendingPauseOf } from '../workspaces/settings.js'
 
-/** The console home: first run goes to setup, visitors to login, users to their dashboard. */
+/** The console home: first run goes to setup, visitors to login, sales to the inbox, others to their dashboard. */
 export const homeConsole = new Hono<AppEnv>().get('/', publicRoute(), async (c) => {
   const principal = c.var.principal
   if (!principal) {
     return c.redirect((await needsSetup(c.var.deps)) ? '/setup' : '/login', 303)
   }
+  // Sales agents live in the inbox; the dashboard is for those who run the workspace.
+  if (!roleAtLeast(principal.role, 'manager')) return c.redirect('/inbox', 303)
   const workspace = await c.var.tenant((tx) => findWorkspace(tx, principal.workspaceId))
   // Only owners and admins can resume sending, so only they are shown the pause.
   const canResume = roleAtLeast(principal.role, 'admin')

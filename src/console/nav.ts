@@ -9,8 +9,10 @@ interface NavItem {
 
 // One entry per console area that exists; later areas add themselves here.
 const AREAS: readonly NavItem[] = [
-  { href: '/', label: 'Home', minimum: 'sales' },
+  { href: '/', label: 'Home', minimum: 'manager' },
+  { href: '/inbox', label: 'Inbox', minimum: 'sales' },
   { href: '/contacts', label: 'Contacts', minimum: 'sales' },
+  { href: '/templates', label: 'Templates', minimum: 'sales' },
   { href: '/opt-outs', label: 'Opt-out log', minimum: 'admin' },
   { href: '/audit', label: 'Audit log', minimum: 'admin' },
   { href: '/users', label: 'Users', minimum: 'admin' },

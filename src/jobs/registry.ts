@@ -10,6 +10,8 @@ import { purgeOldAuditEntries } from '../audit/purge.js'
 import { downloadMedia } from '../messages/download-media.js'
 import { sweepPendingMedia } from '../messages/sweep-media.js'
 import { dispatchDueSends } from '../outbound/dispatch.js'
+import { markMessagesRead } from '../outbound/mark-read.js'
+import { syncAllTemplates, syncTemplatesJob } from '../templates/sync-all-templates.js'
 import type { JobQueue } from './runner.js'
 
 /** What a job handler may use. */
@@ -103,11 +105,31 @@ export const JOBS = {
     concurrency: 1,
     run: (deps) => dispatchDueSends(deps),
   }),
+  // Enqueued when an agent opens a thread with unread messages (workspace setting, default on).
+  'outbound.mark-read': defineJob({
+    version: 1,
+    payload: z.object({ workspaceId: z.uuid(), wamid: z.string().min(1).max(256) }),
+    run: (deps, payload) => markMessagesRead(deps, payload),
+  }),
   'whatsapp.sweep-media': defineJob({
     version: 1,
     payload: z.object({}),
     everyMs: 5 * 60_000,
     run: (deps) => sweepPendingMedia(deps),
+  }),
+  // Enqueued for one workspace (e.g. after connecting WhatsApp); the console syncs inline.
+  'templates.sync': defineJob({
+    version: 1,
+    payload: z.object({ workspaceId: z.uuid() }),
+    run: (deps, payload) => syncTemplatesJob(deps, payload),
+  }),
+  // Meta approves, pauses and disables templates on its own schedule; a daily pass keeps up.
+  'templates.sync-all': defineJob({
+    version: 1,
+    payload: z.object({}),
+    everyMs: 24 * HOUR,
+    concurrency: 1,
+    run: (deps) => syncAllTemplates(deps),
   }),
 } as const
 

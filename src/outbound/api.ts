@@ -1,11 +1,11 @@
-import { Hono, type Context } from 'hono'
+import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../http/env.js'
-import { currentPrincipal, requireRole } from '../http/roles.js'
-import { isUuid, type Tx } from '../db/tenant.js'
-import { auditRequest } from '../audit/actor.js'
+import { requireRole } from '../http/roles.js'
+import { isUuid } from '../db/tenant.js'
 import { AppError } from '../errors.js'
-import { queueSend, type SendRequest } from './queue-send.js'
+import type { SendRequest } from './queue-send.js'
+import { queueForRequest } from './queue-for-request.js'
 
 const text = z.object({
   text: z.string().min(1).max(4096),
@@ -54,32 +54,6 @@ async function readSendBody(raw: Promise<unknown>): Promise<SendBody> {
   return parsed.data
 }
 
-// Queues through the gate and, when a new send was queued, records who asked in the audit chain
-// (the kind and category only: the words stay out of the audit log).
-async function queueAudited(c: Context<AppEnv>, tx: Tx, request: SendRequest) {
-  const principal = currentPrincipal(c)
-  const { deps } = c.var
-  const scope = { workspaceId: principal.workspaceId, cipher: deps.cipher, now: deps.now() }
-  const result = await queueSend(tx, scope, {
-    ...request,
-    createdByApiKeyId: principal.kind === 'api_key' ? principal.id : undefined,
-    createdByUserId: principal.kind === 'user' ? principal.id : undefined,
-  })
-  if ('queued' in result && result.created) {
-    await auditRequest(c, tx, {
-      action: 'message.send',
-      recordType: 'send',
-      recordId: result.queued.id,
-      details: {
-        contactId: request.contactId,
-        kind: request.content.kind,
-        category: request.category,
-      },
-    })
-  }
-  return result
-}
-
 /** `POST /contacts/{id}/messages`: a message through the send gate; `kick` wakes the dispatcher. */
 export function sendsApi(kick: () => void) {
   return new Hono<AppEnv>().post('/contacts/:id/messages', requireRole('sales'), async (c) => {
@@ -96,7 +70,7 @@ export function sendsApi(kick: () => void) {
       origin: 'api',
       idempotencyKey: key === undefined ? undefined : `api:${key}`,
     } as const
-    const result = await c.var.tenant((tx) => queueAudited(c, tx, request))
+    const result = await c.var.tenant((tx) => queueForRequest(c, tx, request))
     if ('refused' in result) {
       // Only a consent confirmation can be superseded, and an API send is never one.
       throw new AppError(result.refused === 'confirmation_superseded' ? 'internal' : result.refused)

@@ -12,6 +12,7 @@ import {
   readConsentForm,
   type ConsentForm,
 } from '../consent/settings-form.js'
+import { saveInboxSettings } from '../inbox/settings.js'
 import { loadSettings, resumeSending, saveConsentPage, setStoreMessageContent } from './settings.js'
 
 function settingsEvent(action: string, details?: Record<string, unknown>) {
@@ -56,6 +57,20 @@ export const settingsConsole = new Hono<AppEnv>()
       c,
       store ? 'Message content is stored.' : 'Message content is no longer stored.',
     )
+  })
+  .post('/settings/inbox', requireRole('admin'), async (c) => {
+    const fields = await formFields(c)
+    const inbox = {
+      roundRobin: fields.roundRobin === 'on',
+      maskPhonesForSales: fields.maskPhonesForSales === 'on',
+      markAsRead: fields.markAsRead === 'on',
+    }
+    const { workspaceId } = currentPrincipal(c)
+    await c.var.tenant(async (tx) => {
+      await saveInboxSettings(tx, workspaceId, inbox)
+      await auditRequest(c, tx, settingsEvent('settings.inbox', { ...inbox }))
+    })
+    return renderSettings(c, 'Inbox settings saved.')
   })
   .post('/settings/webhook-replay', requireRole('admin'), async (c) => {
     const { workspaceId } = currentPrincipal(c)

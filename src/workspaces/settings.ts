@@ -7,6 +7,7 @@ import {
   type WorkspaceConsent,
 } from '../consent/settings.js'
 import { messagesPerSecondOf } from '../outbound/send-settings.js'
+import { inboxSettingsOf, type InboxSettings } from '../inbox/settings.js'
 import { clearSendingPause, findWorkspace, mergeWorkspaceSettings } from './workspaces.repo.js'
 
 /** Why and since when a workspace's sending is paused. */
@@ -26,6 +27,7 @@ export interface WorkspaceSettings {
   readonly sendingPause: SendingPause | null
   readonly messagesPerSecond: number
   readonly consent: WorkspaceConsent
+  readonly inbox: InboxSettings
 }
 
 /** Privacy mode is on only when a workspace turned content off; a missing value keeps content. */
@@ -53,6 +55,7 @@ export async function loadSettings(tx: Tx, workspaceId: string): Promise<Workspa
     sendingPause: sendingPauseOf(workspace),
     messagesPerSecond: messagesPerSecondOf(workspace.settings),
     consent: consentSettingsOf(workspace.settings),
+    inbox: inboxSettingsOf(workspace.settings),
   }
 }
 

@@ -99,19 +99,19 @@ describe('sessions', () => {
   it('ends a session after 12 idle hours', async () => {
     const session = await loggedIn(ws.users.sales.email)
     t.clock.advance(11 * HOUR)
-    expect((await session.get('/')).status).toBe(200)
+    expect((await session.get('/inbox')).status).toBe(200)
     t.clock.advance(13 * HOUR)
-    expect((await session.get('/')).headers.get('location')).toBe('/login')
+    expect((await session.get('/inbox')).headers.get('location')).toBe('/login')
   })
 
   it('ends an active session seven days after login', async () => {
     const session = await loggedIn(ws.users.sales.email)
     for (let hours = 0; hours < 7 * 24 - 10; hours += 10) {
       t.clock.advance(10 * HOUR)
-      expect((await session.get('/')).status).toBe(200)
+      expect((await session.get('/inbox')).status).toBe(200)
     }
     t.clock.advance(11 * HOUR)
-    expect((await session.get('/')).headers.get('location')).toBe('/login')
+    expect((await session.get('/inbox')).headers.get('location')).toBe('/login')
   })
 
   it('revokes the session on logout so the old cookie no longer works', async () => {

@@ -1,0 +1,125 @@
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import type { AppEnv } from '../http/env.js'
+import { currentPrincipal, requireRole } from '../http/roles.js'
+import { formFields, hrefWith, isHtmx } from '../http/forms.js'
+import { isAppError } from '../errors.js'
+import { shouldMaskPhones } from '../contacts/contact-profile.js'
+import { listInbox } from './list-inbox.js'
+import { viewOf } from './inbox-rules.js'
+import { findConversation, INBOX_VIEWS } from './inbox.repo.js'
+import { listAssignableUsers } from './conversations.repo.js'
+import { loadThreadEntries, openConversation } from './load-conversation.js'
+import { loadConversationPage, readConversation, viewerOf } from './conversation-page.js'
+import { loadComposer, type ComposerFlash } from './composer.js'
+import { sendReply } from './send-reply.js'
+import { assignConversation } from './assign-conversation.js'
+import { streamInboxEvents } from './live-stream.js'
+import type { LiveFeed } from './live-feed.js'
+
+const VIEW_LABELS = { mine: 'Mine', unassigned: 'Unassigned', all: 'All', opted_out: 'Opted out' }
+
+async function renderInbox(c: Context<AppEnv>) {
+  const viewer = viewerOf(c)
+  const { q = '', cursor } = c.req.query()
+  const view = viewOf(c.req.query('view'), viewer)
+  const { deps } = c.var
+  const page = await c.var.tenant(async (tx) => {
+    const maskPhones = await shouldMaskPhones(tx, currentPrincipal(c))
+    return listInbox(tx, deps.cipher, { view, q, cursor, viewer, maskPhones, now: deps.now() })
+  })
+  const views = INBOX_VIEWS.map((value) => ({
+    value,
+    label: VIEW_LABELS[value],
+    href: hrefWith('/inbox', { view: value, q }),
+    current: value === view,
+  }))
+  const moreHref = page.nextCursor && hrefWith('/inbox', { view, q, cursor: page.nextCursor })
+  const listHref = hrefWith('/inbox', { view, q })
+  const data = { ...page, views, view, q, moreHref, listHref }
+  // The list refreshes itself on live events: just the list then, the page on navigation.
+  const template = isHtmx(c) ? 'inbox/list' : 'inbox/index'
+  return c.html(c.var.render(template, data, { fragment: isHtmx(c) }))
+}
+
+async function renderConversation(c: Context<AppEnv>, id: string, flash?: ComposerFlash) {
+  const page = await c.var.tenant((tx) => loadConversationPage(c, tx, id, flash))
+  return c.html(c.var.render('inbox/conversation', page), flash?.error ? 422 : 200)
+}
+
+async function renderComposer(c: Context<AppEnv>, id: string, flash?: ComposerFlash) {
+  const composer = await c.var.tenant(async (tx) => {
+    const { contact } = await openConversation(tx, id, viewerOf(c))
+    return loadComposer(tx, contact, { conversationId: id, now: c.var.deps.now(), flash })
+  })
+  return c.html(
+    c.var.render('inbox/composer-body', { composer }, { fragment: true }),
+    flash?.error ? 422 : 200,
+  )
+}
+
+async function postReply(c: Context<AppEnv>, id: string, kick: () => void) {
+  const fields = await formFields(c)
+  try {
+    const created = await c.var.tenant(async (tx) => {
+      const { contact } = await openConversation(tx, id, viewerOf(c))
+      return sendReply(c, tx, { contactId: contact.id, fields })
+    })
+    if (created) kick()
+  } catch (error) {
+    if (!isAppError(error, 'validation_failed')) throw error
+    const flash = { error: error.message, text: fields.text, templateId: fields.template, fields }
+    return isHtmx(c) ? renderComposer(c, id, flash) : renderConversation(c, id, flash)
+  }
+  if (!isHtmx(c)) return c.redirect(`/conversations/${id}`, 303)
+  // The thread shows the new message as "Sending…" on the stream's next event; tell it now.
+  c.header('HX-Trigger', `conversation-${id}`)
+  return renderComposer(c, id)
+}
+
+/** The inbox, threads, replies and assignment; `feed` drives the live updates. */
+export function inboxConsole(options: { feed: LiveFeed; kickSending: () => void }) {
+  return new Hono<AppEnv>()
+    .get('/inbox', requireRole('sales'), (c) => renderInbox(c))
+    .get('/inbox/events', requireRole('sales'), (c) => streamInboxEvents(c, options.feed))
+    .get('/conversations/:id', requireRole('sales'), (c) =>
+      renderConversation(c, c.req.param('id')),
+    )
+    .get('/conversations/:id/thread', requireRole('sales'), async (c) => {
+      const conversationId = c.req.param('id')
+      const entries = await c.var.tenant(async (tx) => {
+        const { conversation, contact } = await openConversation(tx, conversationId, viewerOf(c))
+        await readConversation(c, tx, conversation)
+        return loadThreadEntries(tx, c.var.deps.cipher, contact.id)
+      })
+      return c.html(c.var.render('inbox/thread', { entries, conversationId }, { fragment: true }))
+    })
+    .get('/conversations/:id/composer', requireRole('sales'), (c) =>
+      renderComposer(c, c.req.param('id')),
+    )
+    .post('/conversations/:id/messages', requireRole('sales'), (c) =>
+      postReply(c, c.req.param('id'), options.kickSending),
+    )
+    .post('/conversations/:id/assignment', requireRole('sales'), async (c) => {
+      const id = c.req.param('id')
+      const { assignee = '' } = await formFields(c)
+      const assignment = await c.var.tenant(async (tx) => {
+        const { conversation } = await openConversation(tx, id, viewerOf(c))
+        await assignConversation(c, tx, { conversation, assignee })
+        const updated = await findConversation(tx, id)
+        return {
+          conversation: updated,
+          users: await listAssignableUsers(tx),
+          notice: 'Saved.',
+        }
+      })
+      if (!isHtmx(c)) return c.redirect(`/conversations/${id}`, 303)
+      return c.html(
+        c.var.render(
+          'inbox/assignment',
+          { assignment, me: currentPrincipal(c).id },
+          { fragment: true },
+        ),
+      )
+    })
+}

@@ -1,0 +1,57 @@
+import type { Context } from 'hono'
+import type { AppEnv } from '../http/env.js'
+import { currentPrincipal } from '../http/roles.js'
+import type { Tx } from '../db/tenant.js'
+import { loadContactProfile, shouldMaskPhones } from '../contacts/contact-profile.js'
+import { listAssignableUsers, markConversationRead } from './conversations.repo.js'
+import { findWorkspace } from '../workspaces/workspaces.repo.js'
+import { inboxSettingsOf } from './settings.js'
+import { findLatestInboundWamid } from './thread.repo.js'
+import { contactHeader, loadThreadEntries, openConversation } from './load-conversation.js'
+import { loadComposer, type ComposerFlash } from './composer.js'
+
+/** The viewer of a console request, as the inbox rules take it. */
+export function viewerOf(c: Context<AppEnv>) {
+  const principal = currentPrincipal(c)
+  return { userId: principal.id, role: principal.role }
+}
+
+/**
+ * Clears the conversation's unread count and, when the workspace wants it, asks Meta to show
+ * the contact blue ticks (a job: the page does not wait for Meta).
+ */
+export async function readConversation(
+  c: Context<AppEnv>,
+  tx: Tx,
+  opened: { id: string; contactId: string },
+) {
+  if (!(await markConversationRead(tx, opened.id))) return
+  const { workspaceId } = currentPrincipal(c)
+  const workspace = await findWorkspace(tx, workspaceId)
+  if (!inboxSettingsOf(workspace?.settings).markAsRead) return
+  const wamid = await findLatestInboundWamid(tx, opened.contactId)
+  if (wamid) await c.var.deps.jobs.enqueue('outbound.mark-read', { workspaceId, wamid })
+}
+
+/** Everything the conversation page shows: header, thread, composer, assignment, contact panel. */
+export async function loadConversationPage(
+  c: Context<AppEnv>,
+  tx: Tx,
+  id: string,
+  flash?: ComposerFlash,
+) {
+  const { deps } = c.var
+  const { cipher } = deps
+  const opened = await openConversation(tx, id, viewerOf(c))
+  const { conversation, contact } = opened
+  await readConversation(c, tx, conversation)
+  const maskPhone = await shouldMaskPhones(tx, currentPrincipal(c))
+  return {
+    conversation,
+    contact: contactHeader(contact, cipher, maskPhone),
+    entries: await loadThreadEntries(tx, cipher, contact.id),
+    composer: await loadComposer(tx, contact, { conversationId: id, now: deps.now(), flash }),
+    assignment: { conversation, users: await listAssignableUsers(tx) },
+    profile: await loadContactProfile(tx, cipher, contact.id, { maskPhone }),
+  }
+}

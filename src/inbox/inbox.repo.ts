@@ -1,0 +1,133 @@
+import { and, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm'
+import type { Tx } from '../db/tenant.js'
+import { contacts, conversations, users } from '../db/schema.js'
+import { containsPattern, exactTime, pageOf, type Keyset } from '../contacts/contacts-read.repo.js'
+
+/** The inbox's views: the agent's own, nobody's, everything, and the opted-out contacts. */
+export const INBOX_VIEWS = ['mine', 'unassigned', 'all', 'opted_out'] as const
+/** One of the inbox's views. */
+export type InboxView = (typeof INBOX_VIEWS)[number]
+
+/** What one inbox page is narrowed by. */
+export interface InboxFilter {
+  readonly view: InboxView
+  readonly userId: string
+  /** Sales users see only their own and unassigned conversations, whatever the view. */
+  readonly ownAndUnassignedOnly: boolean
+  readonly phoneIndexes?: readonly string[] | undefined
+  readonly nameContains?: string | undefined
+  readonly after?: Keyset | undefined
+  readonly limit: number
+}
+
+// Meta times messages to the second: the order they were stored breaks ties.
+const lastMessage = sql`lateral (
+  select m.direction, m.type, m.text_enc, m.status from messages m
+  where m.contact_id = ${conversations.contactId}
+  order by m.sent_at desc, m.created_at desc limit 1) last_message`
+
+const row = {
+  id: conversations.id,
+  contactId: conversations.contactId,
+  assigneeId: conversations.assigneeId,
+  assigneeName: users.name,
+  unreadCount: conversations.unreadCount,
+  lastMessageAt: conversations.lastMessageAt,
+  position: exactTime(conversations.lastMessageAt),
+  customName: contacts.customName,
+  profileName: contacts.profileName,
+  username: contacts.username,
+  phoneEnc: contacts.phoneEnc,
+  consentState: contacts.consentState,
+  lastDirection: sql<string | null>`last_message.direction`,
+  lastType: sql<string | null>`last_message.type`,
+  lastTextEnc: sql<string | null>`last_message.text_enc`,
+}
+
+function viewCondition(filter: InboxFilter): SQL | undefined {
+  switch (filter.view) {
+    case 'mine':
+      return eq(conversations.assigneeId, filter.userId)
+    case 'unassigned':
+      return isNull(conversations.assigneeId)
+    case 'opted_out':
+      return eq(contacts.consentState, 'opted_out')
+    case 'all':
+      return undefined
+  }
+}
+
+function searchCondition(filter: InboxFilter): SQL | undefined {
+  if (filter.phoneIndexes) return inArray(contacts.phoneIndex, [...filter.phoneIndexes])
+  if (filter.nameContains === undefined) return undefined
+  const pattern = containsPattern(filter.nameContains)
+  return sql`(${contacts.customName} ilike ${pattern} or ${contacts.profileName} ilike ${pattern}
+    or ${contacts.username} ilike ${pattern})`
+}
+
+function conditions(filter: InboxFilter): (SQL | undefined)[] {
+  const { after } = filter
+  return [
+    viewCondition(filter),
+    filter.ownAndUnassignedOnly
+      ? or(eq(conversations.assigneeId, filter.userId), isNull(conversations.assigneeId))
+      : undefined,
+    searchCondition(filter),
+    after &&
+      sql`(${conversations.lastMessageAt}, ${conversations.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`,
+  ]
+}
+
+/** One page of conversations, latest activity first, each with its contact and last message. */
+export async function listInboxRows(tx: Tx, filter: InboxFilter) {
+  const rows = await tx
+    .select(row)
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .leftJoin(users, eq(users.id, conversations.assigneeId))
+    .leftJoin(lastMessage, sql`true`)
+    .where(and(...conditions(filter)))
+    // nulls last matches the index order, so the page is read straight from the index.
+    .orderBy(
+      sql`${conversations.lastMessageAt} desc nulls last`,
+      sql`${conversations.id} desc nulls last`,
+    )
+    .limit(filter.limit + 1)
+  return pageOf(rows, filter.limit)
+}
+
+/** A conversation row of the inbox list. */
+export type InboxRow = Awaited<ReturnType<typeof listInboxRows>>['rows'][number]
+
+/** The conversation with this id and who it is assigned to, or undefined. */
+export async function findConversation(tx: Tx, id: string) {
+  const [found] = await tx
+    .select({
+      id: conversations.id,
+      contactId: conversations.contactId,
+      assigneeId: conversations.assigneeId,
+      assigneeName: users.name,
+      unreadCount: conversations.unreadCount,
+    })
+    .from(conversations)
+    .leftJoin(users, eq(users.id, conversations.assigneeId))
+    .where(eq(conversations.id, id))
+  return found
+}
+
+/** A conversation as findConversation gives it. */
+export type ConversationRow = NonNullable<Awaited<ReturnType<typeof findConversation>>>
+
+/** The conversations changed after `since` (exact time), with their assignee, oldest change first. */
+export async function listChangedConversations(tx: Tx, since: string, limit: number) {
+  return tx
+    .select({
+      id: conversations.id,
+      assigneeId: conversations.assigneeId,
+      changedAt: exactTime(conversations.changedAt),
+    })
+    .from(conversations)
+    .where(sql`${conversations.changedAt} > ${since}::timestamptz`)
+    .orderBy(conversations.changedAt)
+    .limit(limit)
+}

@@ -1,0 +1,62 @@
+import type { FieldCipher } from '../crypto/field-cipher.js'
+import type { Tx } from '../db/tenant.js'
+import { decodeCursor, nextCursor } from '../contacts/pagination.js'
+import { maskPhone } from '../contacts/phone.js'
+import { displayNameOf } from '../contacts/profile-rules.js'
+import { shortTime } from '../console/readable-time.js'
+import { listInboxRows, type InboxRow, type InboxView } from './inbox.repo.js'
+import { searchOf, seesOnlyOwnAndUnassigned, type Viewer } from './inbox-rules.js'
+
+/** The inbox's query string, as received, and who asks. */
+export interface InboxQuery {
+  readonly view: InboxView
+  readonly q?: string | undefined
+  readonly cursor?: string | undefined
+  readonly viewer: Viewer
+  readonly maskPhones: boolean
+  readonly now: Date
+}
+
+const INBOX_PAGE = 50
+const PREVIEW_LENGTH = 80
+
+// Types without words are named, so a row never reads as empty.
+function previewOf(row: InboxRow, cipher: FieldCipher): string {
+  const text = row.lastTextEnc ? cipher.decrypt(row.lastTextEnc) : null
+  const words = text ?? (row.lastType ? `[${row.lastType}]` : '')
+  const short = words.length > PREVIEW_LENGTH ? `${words.slice(0, PREVIEW_LENGTH - 1)}…` : words
+  return row.lastDirection === 'outbound' ? `You: ${short}` : short
+}
+
+function itemOf(row: InboxRow, cipher: FieldCipher, query: InboxQuery) {
+  const phone = row.phoneEnc ? cipher.decrypt(row.phoneEnc) : null
+  return {
+    id: row.id,
+    name: displayNameOf(row),
+    phone: phone && query.maskPhones ? maskPhone(phone) : phone,
+    unread: row.unreadCount,
+    at: row.lastMessageAt.toISOString(),
+    time: shortTime(row.lastMessageAt, query.now),
+    preview: previewOf(row, cipher),
+    assigneeName: row.assigneeName,
+    optedOut: row.consentState === 'opted_out',
+  }
+}
+
+/** One page of the inbox for this viewer: latest activity first, filtered and searched. */
+export async function listInbox(tx: Tx, cipher: FieldCipher, query: InboxQuery) {
+  const search = searchOf(query.q)
+  const page = await listInboxRows(tx, {
+    view: query.view,
+    userId: query.viewer.userId,
+    ownAndUnassignedOnly: seesOnlyOwnAndUnassigned(query.viewer),
+    phoneIndexes: 'phone' in search ? cipher.blindIndexes(search.phone) : undefined,
+    nameContains: 'name' in search ? search.name : undefined,
+    after: decodeCursor(query.cursor),
+    limit: INBOX_PAGE,
+  })
+  return { items: page.rows.map((row) => itemOf(row, cipher, query)), nextCursor: nextCursor(page) }
+}
+
+/** An inbox entry as the list shows it. */
+export type InboxItem = ReturnType<typeof itemOf>

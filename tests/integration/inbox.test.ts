@@ -1,0 +1,470 @@
+import { describe, expect, it } from 'vitest'
+import { eq } from 'drizzle-orm'
+import { withTenant } from '../../src/db/tenant.js'
+import { auditEntries, conversations, messageTemplates } from '../../src/db/schema.js'
+import { ConsoleSession } from '../helpers/console-session.js'
+import { graphError } from '../fakes/meta-graph.js'
+import { seedWorkspace } from '../helpers/workspace.js'
+import {
+  contactByPhone,
+  dispatchFor,
+  sendsOf,
+  setLastInbound,
+  setWorkspaceSettings,
+  useSendingSuite,
+} from '../helpers/sending.js'
+import { inboundMessage, randomPhone, randomWamid, receive } from '../helpers/inbound.js'
+import type { Role } from '../../src/db/schema.js'
+
+const suite = useSendingSuite('Inbox')
+
+async function as(role: Role, workspace = suite.ws) {
+  const session = new ConsoleSession(suite.t.app)
+  expect((await session.login(workspace.users[role].email)).status).toBe(303)
+  return session
+}
+
+/** A contact writes in; returns its phone (E.164) and its conversation's id. */
+async function contactWrites(
+  text: string,
+  options: { from?: string; workspace?: typeof suite.ws; at?: Date } = {},
+) {
+  const workspace = options.workspace ?? suite.ws
+  const phone = options.from ?? randomPhone()
+  await receive(
+    suite.t,
+    inboundMessage(workspace.phoneNumberId, { from: phone, text, at: options.at }),
+  )
+  const contact = await contactByPhone(suite.t, workspace.workspaceId, phone)
+  const [row] = await withTenant(suite.t.deps.db, workspace.workspaceId, (tx) =>
+    tx.select().from(conversations).where(eq(conversations.contactId, contact.id)),
+  )
+  if (!row) throw new Error('no conversation')
+  return { phone: `+${phone}`, contactId: contact.id, conversationId: row.id, conversation: row }
+}
+
+function assign(conversationId: string, userId: string | null) {
+  return withTenant(suite.t.deps.db, suite.ws.workspaceId, (tx) =>
+    tx
+      .update(conversations)
+      .set({ assigneeId: userId })
+      .where(eq(conversations.id, conversationId)),
+  )
+}
+
+async function page(session: ConsoleSession, path: string) {
+  const response = await session.get(path)
+  return { status: response.status, html: await response.text() }
+}
+
+function auditActions(workspaceId = suite.ws.workspaceId) {
+  return withTenant(suite.t.deps.db, workspaceId, (tx) =>
+    tx.select().from(auditEntries).orderBy(auditEntries.seq),
+  )
+}
+
+describe('the inbox list', () => {
+  it('lists conversations newest first with the unread count, number and last words', async () => {
+    const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000)
+    const older = await contactWrites('first hello', { at: minutesAgo(3) })
+    const newer = await contactWrites('need a quote for 3 rooms', { at: minutesAgo(2) })
+    await contactWrites('and a second message', { from: newer.phone.slice(1), at: minutesAgo(1) })
+    const { html } = await page(await as('manager'), '/inbox?view=all')
+    const newerAt = html.indexOf(`/conversations/${newer.conversationId}`)
+    const olderAt = html.indexOf(`/conversations/${older.conversationId}`)
+    expect(newerAt).toBeGreaterThan(-1)
+    expect(olderAt).toBeGreaterThan(newerAt)
+    expect(html).toContain('2 unread')
+    expect(html).toContain('and a second message')
+    expect(html).toContain(newer.phone)
+  })
+
+  it('finds a conversation by whole number in any format, and by name', async () => {
+    const wanted = await contactWrites('find me')
+    const manager = await as('manager')
+    const spaced = `${wanted.phone.slice(0, 3)} ${wanted.phone.slice(3, 8)} ${wanted.phone.slice(8)}`
+    const byNumber = await page(manager, `/inbox?view=all&q=${encodeURIComponent(spaced)}`)
+    expect(byNumber.html).toContain(`/conversations/${wanted.conversationId}`)
+    expect(byNumber.html.match(/class="conversation-row/g)).toHaveLength(1)
+    const name = `Contact ${wanted.phone.slice(-4)}`
+    const byName = await page(manager, `/inbox?view=all&q=${encodeURIComponent(name)}`)
+    expect(byName.html).toContain(`/conversations/${wanted.conversationId}`)
+    const none = await page(manager, '/inbox?view=all&q=%2B19999999999')
+    expect(none.html).toContain('No conversation matches this search.')
+  })
+
+  it('shows sales their own and the unassigned conversations only, whatever the view', async () => {
+    const mine = await contactWrites('for the sales user')
+    const theirs = await contactWrites('for the manager')
+    const nobodys = await contactWrites('for nobody yet')
+    await assign(mine.conversationId, suite.ws.users.sales.id)
+    await assign(theirs.conversationId, suite.ws.users.manager.id)
+    const sales = await as('sales')
+    for (const view of ['all', 'mine', 'unassigned', 'opted_out', '']) {
+      const { html } = await page(sales, `/inbox?view=${view}`)
+      expect(html).not.toContain(theirs.conversationId)
+    }
+    const own = await page(sales, '/inbox')
+    expect(own.html).toContain(mine.conversationId)
+    expect(own.html).not.toContain(nobodys.conversationId)
+    const unassigned = await page(sales, '/inbox?view=unassigned')
+    expect(unassigned.html).toContain(nobodys.conversationId)
+    expect(unassigned.html).not.toContain(mine.conversationId)
+    expect((await page(sales, `/conversations/${theirs.conversationId}`)).status).toBe(403)
+    const manager = await page(await as('manager'), '/inbox?view=all')
+    expect(manager.html).toContain(theirs.conversationId)
+  })
+
+  it('lists opted-out contacts under Opted out', async () => {
+    const leaving = await contactWrites('hello')
+    await contactWrites('STOP', { from: leaving.phone.slice(1) })
+    const { html } = await page(await as('owner'), '/inbox?view=opted_out')
+    expect(html).toContain(leaving.conversationId)
+    expect(html).toContain('badge-opted-out')
+  })
+
+  it('never shows or opens another workspace’s conversation', async () => {
+    const other = await seedWorkspace(suite.t.deps, 'Other inbox')
+    const foreign = await contactWrites('elsewhere', { workspace: other })
+    const owner = await as('owner')
+    expect((await page(owner, '/inbox?view=all')).html).not.toContain(foreign.conversationId)
+    expect((await page(owner, `/conversations/${foreign.conversationId}`)).status).toBe(404)
+    expect((await page(owner, '/conversations/not-a-uuid')).status).toBe(404)
+    const post = await owner.post(`/conversations/${foreign.conversationId}/messages`, {
+      text: 'hi',
+    })
+    expect(post.status).toBe(404)
+    expect(await sendsOf(suite.t, other.workspaceId)).toEqual([])
+  })
+
+  it('masks numbers for sales when the workspace asks, and never for managers', async () => {
+    const masked = await contactWrites('mask me')
+    await assign(masked.conversationId, suite.ws.users.sales.id)
+    await setWorkspaceSettings(suite.t, suite.ws.workspaceId, {
+      inbox: { maskPhonesForSales: true },
+    })
+    try {
+      const sales = await as('sales')
+      const list = await page(sales, '/inbox')
+      const thread = await page(sales, `/conversations/${masked.conversationId}`)
+      for (const html of [list.html, thread.html]) {
+        expect(html).not.toContain(masked.phone)
+        expect(html).toContain(`•••• ${masked.phone.slice(-5)}`)
+      }
+      const manager = await page(await as('manager'), `/conversations/${masked.conversationId}`)
+      expect(manager.html).toContain(masked.phone)
+    } finally {
+      await setWorkspaceSettings(suite.t, suite.ws.workspaceId, { inbox: {} })
+    }
+  })
+})
+
+describe('a thread', () => {
+  it('shows the messages in order with delivery states in words and clears the unread count', async () => {
+    const talk = await contactWrites('is the blue sofa in stock?')
+    const owner = await as('owner')
+    await owner.post(`/conversations/${talk.conversationId}/messages`, { text: 'Yes, two left' })
+    await dispatchFor(suite.jobDeps, suite.ws.workspaceId, { noWaiting: true })
+    const { status, html } = await page(owner, `/conversations/${talk.conversationId}`)
+    expect(status).toBe(200)
+    expect(html.indexOf('is the blue sofa in stock?')).toBeLessThan(html.indexOf('Yes, two left'))
+    expect(html).toContain('Accepted by WhatsApp')
+    const [row] = await withTenant(suite.t.deps.db, suite.ws.workspaceId, (tx) =>
+      tx.select().from(conversations).where(eq(conversations.id, talk.conversationId)),
+    )
+    expect(row?.unreadCount).toBe(0)
+    expect(suite.t.jobs.payloadsOf('outbound.mark-read')).toContainEqual({
+      workspaceId: suite.ws.workspaceId,
+      wamid: expect.stringMatching(/^wamid\./) as unknown,
+    })
+  })
+
+  it('does not ask Meta for blue ticks when the workspace turned it off', async () => {
+    const quiet = await seedWorkspace(suite.t.deps, 'Quiet')
+    await setWorkspaceSettings(suite.t, quiet.workspaceId, { inbox: { markAsRead: false } })
+    const talk = await contactWrites('no ticks please', { workspace: quiet })
+    const before = suite.t.jobs.payloadsOf('outbound.mark-read').length
+    const { status } = await page(await as('owner', quiet), `/conversations/${talk.conversationId}`)
+    expect(status).toBe(200)
+    expect(suite.t.jobs.payloadsOf('outbound.mark-read')).toHaveLength(before)
+  })
+
+  it('says why a message failed, and shows a send the gate refused', async () => {
+    const talk = await contactWrites('hello')
+    const owner = await as('owner')
+    suite.meta.failSends(graphError(400, 131026, 'Message undeliverable'), {
+      match: (body) => body.to === talk.phone,
+    })
+    await owner.post(`/conversations/${talk.conversationId}/messages`, { text: 'Are you there?' })
+    await dispatchFor(suite.jobDeps, suite.ws.workspaceId, { noWaiting: true })
+    const { html } = await page(owner, `/conversations/${talk.conversationId}`)
+    expect(html).toContain('Are you there?')
+    expect(html).toContain('Failed: Undeliverable: the number may not be on WhatsApp')
+  })
+
+  it('shows a reply under a quote of the message it answers', async () => {
+    const phone = randomPhone()
+    const first = randomWamid()
+    await receive(
+      suite.t,
+      inboundMessage(suite.ws.phoneNumberId, {
+        from: phone,
+        text: 'Price of the oak table?',
+        wamid: first,
+      }),
+    )
+    const reply = JSON.parse(
+      inboundMessage(suite.ws.phoneNumberId, { from: phone, text: 'and delivery?' }),
+    ) as {
+      entry: { changes: { value: { messages: Record<string, unknown>[] } }[] }[]
+    }
+    const message = reply.entry[0]?.changes[0]?.value.messages[0]
+    if (!message) throw new Error('no message')
+    message.context = { from: phone, id: first }
+    await receive(suite.t, JSON.stringify(reply))
+    const contact = await contactByPhone(suite.t, suite.ws.workspaceId, phone)
+    const [row] = await withTenant(suite.t.deps.db, suite.ws.workspaceId, (tx) =>
+      tx.select().from(conversations).where(eq(conversations.contactId, contact.id)),
+    )
+    const { html } = await page(await as('owner'), `/conversations/${row?.id ?? ''}`)
+    expect(html).toMatch(
+      /<blockquote class="quote"><span class="quote-who">Contact<\/span> Price of the oak table\?<\/blockquote>\s*<p class="text">and delivery\?<\/p>/,
+    )
+  })
+})
+
+describe('the composer', () => {
+  it('sends a reply through the gate to Meta, audited, once per form', async () => {
+    const talk = await contactWrites('can you call me?')
+    const sales = await as('sales')
+    const form = {
+      text: '  Calling you in 5 minutes  ',
+      key: '8d2b0c52-5b7e-4c4e-9d57-0d7b3c2a9e11',
+    }
+    const sent = await sales.post(`/conversations/${talk.conversationId}/messages`, form, {
+      htmx: true,
+    })
+    expect(sent.status).toBe(200)
+    expect(sent.headers.get('hx-trigger')).toBe(`conversation-${talk.conversationId}`)
+    expect(await sent.text()).toContain('id="reply-text"')
+    await sales.post(`/conversations/${talk.conversationId}/messages`, form, { htmx: true })
+    const queued = (await sendsOf(suite.t, suite.ws.workspaceId)).filter(
+      (s) => s.contactId === talk.contactId,
+    )
+    expect(queued).toHaveLength(1)
+    expect(queued[0]).toMatchObject({
+      origin: 'console',
+      category: 'service',
+      createdByUserId: suite.ws.users.sales.id,
+    })
+    const thread = await page(sales, `/conversations/${talk.conversationId}/thread`)
+    expect(thread.html).toContain('Sending…')
+    await dispatchFor(suite.jobDeps, suite.ws.workspaceId, { noWaiting: true })
+    const toMeta = suite.meta.sends.filter((s) => s.body.to === talk.phone)
+    expect(toMeta.map((s) => s.body.text?.body)).toEqual(['Calling you in 5 minutes'])
+    const audit = (await auditActions()).filter((e) => e.recordId === queued[0]?.id)
+    expect(audit).toMatchObject([{ action: 'message.send', actorId: suite.ws.users.sales.id }])
+    expect(JSON.stringify(audit)).not.toContain('Calling you')
+  })
+
+  it('refuses an empty reply with the reason, and sends nothing', async () => {
+    const talk = await contactWrites('hi')
+    const response = await (
+      await as('sales')
+    ).post(`/conversations/${talk.conversationId}/messages`, { text: '   ' }, { htmx: true })
+    expect(response.status).toBe(422)
+    expect(await response.text()).toContain('Write a message first.')
+    expect(
+      (await sendsOf(suite.t, suite.ws.workspaceId)).filter((s) => s.contactId === talk.contactId),
+    ).toEqual([])
+  })
+
+  it('refuses a form without the CSRF token', async () => {
+    const talk = await contactWrites('hi')
+    const response = await (
+      await as('owner')
+    ).post(`/conversations/${talk.conversationId}/messages`, { text: 'x' }, { csrf: false })
+    expect(response.status).toBe(403)
+  })
+
+  it('replaces the composer with the opt-out notice, and a forced send is refused by the same gate', async () => {
+    const talk = await contactWrites('hello')
+    await contactWrites('STOP', { from: talk.phone.slice(1) })
+    const owner = await as('owner')
+    const { html } = await page(owner, `/conversations/${talk.conversationId}`)
+    expect(html).toContain('This contact opted out on')
+    expect(html).toContain('Keyword (STOP, START…): “stop”')
+    expect(html).not.toContain('id="reply-text"')
+    const forced = await owner.post(
+      `/conversations/${talk.conversationId}/messages`,
+      { text: 'one more offer' },
+      { htmx: true },
+    )
+    expect(forced.status).toBe(422)
+    expect(await forced.text()).toContain('Not sent: the contact has opted out')
+    const ours = (await sendsOf(suite.t, suite.ws.workspaceId)).filter(
+      (s) => s.contactId === talk.contactId,
+    )
+    expect(ours.map((s) => s.origin)).toEqual(['confirmation'])
+  })
+
+  it('offers only approved templates outside the 24-hour window, and sends one with its parameters', async () => {
+    const talk = await contactWrites('hello')
+    await setLastInbound(
+      suite.t,
+      suite.ws.workspaceId,
+      talk.contactId,
+      new Date(Date.now() - 25 * 3_600_000),
+    )
+    const [template] = await withTenant(suite.t.deps.db, suite.ws.workspaceId, (tx) =>
+      tx
+        .insert(messageTemplates)
+        .values([
+          {
+            workspaceId: suite.ws.workspaceId,
+            name: 'order_ready',
+            language: 'en',
+            category: 'UTILITY',
+            status: 'APPROVED',
+            components: [{ type: 'BODY', text: 'Hi {{1}}, your order is ready.' }],
+            syncedAt: new Date(),
+          },
+          {
+            workspaceId: suite.ws.workspaceId,
+            name: 'draft_promo',
+            language: 'en',
+            category: 'MARKETING',
+            status: 'PENDING',
+            components: [{ type: 'BODY', text: 'Sale!' }],
+            syncedAt: new Date(),
+          },
+        ])
+        .returning(),
+    )
+    if (!template) throw new Error('no template')
+    const owner = await as('owner')
+    const { html } = await page(owner, `/conversations/${talk.conversationId}`)
+    expect(html).toContain('allows only approved templates')
+    expect(html).not.toContain('id="reply-text"')
+    expect(html).toContain('order_ready')
+    expect(html).not.toContain('draft_promo')
+    const text = await owner.post(
+      `/conversations/${talk.conversationId}/messages`,
+      { text: 'hi' },
+      { htmx: true },
+    )
+    expect(text.status).toBe(422)
+    expect(await text.text()).toContain('more than 24 hours since the contact last wrote')
+    const missing = await owner.post(
+      `/conversations/${talk.conversationId}/messages`,
+      { template: template.id },
+      { htmx: true },
+    )
+    expect(missing.status).toBe(422)
+    const sent = await owner.post(
+      `/conversations/${talk.conversationId}/messages`,
+      { template: template.id, body_1: 'Ana' },
+      { htmx: true },
+    )
+    expect(sent.status).toBe(200)
+    await dispatchFor(suite.jobDeps, suite.ws.workspaceId, { noWaiting: true })
+    const toMeta = suite.meta.sends.filter((s) => s.body.to === talk.phone)
+    expect(toMeta.map((s) => s.body.template)).toEqual([
+      {
+        name: 'order_ready',
+        language: { code: 'en' },
+        components: [{ type: 'body', parameters: [{ type: 'text', text: 'Ana' }] }],
+      },
+    ])
+  })
+})
+
+describe('assignment', () => {
+  it('assigns to self, to another user and back to nobody, each audited', async () => {
+    const talk = await contactWrites('who helps me?')
+    const sales = await as('sales')
+    const path = `/conversations/${talk.conversationId}/assignment`
+    expect(
+      (await sales.post(path, { assignee: suite.ws.users.sales.id }, { htmx: true })).status,
+    ).toBe(200)
+    const manager = await as('manager')
+    await manager.post(path, { assignee: suite.ws.users.admin.id }, { htmx: true })
+    const last = await manager.post(path, { assignee: '' }, { htmx: true })
+    expect(await last.text()).toContain('Nobody is assigned.')
+    const entries = (await auditActions()).filter((e) => e.recordId === talk.conversationId)
+    expect(entries.map((e) => [e.action, e.details])).toEqual([
+      ['conversation.assign', { from: null, to: suite.ws.users.sales.id }],
+      ['conversation.assign', { from: suite.ws.users.sales.id, to: suite.ws.users.admin.id }],
+      ['conversation.assign', { from: suite.ws.users.admin.id, to: null }],
+    ])
+  })
+
+  it('refuses a user of another workspace', async () => {
+    const talk = await contactWrites('hello')
+    const other = await seedWorkspace(suite.t.deps, 'Foreign users')
+    const response = await (
+      await as('owner')
+    ).post(`/conversations/${talk.conversationId}/assignment`, { assignee: other.users.sales.id })
+    expect(response.status).toBe(422)
+    const [row] = await withTenant(suite.t.deps.db, suite.ws.workspaceId, (tx) =>
+      tx.select().from(conversations).where(eq(conversations.id, talk.conversationId)),
+    )
+    expect(row?.assigneeId).toBeNull()
+  })
+
+  it('gives new conversations to the active sales users in turn when round robin is on', async () => {
+    const team = await seedWorkspace(suite.t.deps, 'Round robin')
+    const second = await withTenant(suite.t.deps.db, team.workspaceId, async (tx) => {
+      const { createUser } = await import('../../src/users/create-user.js')
+      return createUser(tx, suite.t.deps, {
+        workspaceId: team.workspaceId,
+        email: `second.${team.tag}@example.test`,
+        name: 'Second seller',
+        password: 'correct horse battery',
+        role: 'sales',
+      })
+    })
+    await setWorkspaceSettings(suite.t, team.workspaceId, { inbox: { roundRobin: true } })
+    const assignees: (string | null)[] = []
+    for (const text of ['one', 'two', 'three', 'four']) {
+      const talk = await contactWrites(text, { workspace: team })
+      assignees.push(talk.conversation.assigneeId)
+    }
+    expect(new Set(assignees)).toEqual(new Set([team.users.sales.id, second]))
+    expect(assignees[0]).not.toBe(assignees[1])
+    expect(assignees[2]).toBe(assignees[0])
+    expect(assignees[3]).toBe(assignees[1])
+  })
+})
+
+describe('the live stream', () => {
+  it('says resync on connect, then names the conversation a new message arrived in', async () => {
+    const talk = await contactWrites('first')
+    const owner = await as('owner')
+    const controller = new AbortController()
+    const response = await owner.request('/inbox/events', { signal: controller.signal })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toContain('text/event-stream')
+    const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader()
+    if (!reader) throw new Error('no stream')
+    const decoder = new TextDecoder()
+    let seen = ''
+    const readUntil = async (wanted: string) => {
+      const deadline = Date.now() + 8000
+      while (!seen.includes(wanted) && Date.now() < deadline) {
+        const chunk = await reader.read()
+        if (chunk.done) break
+        seen += decoder.decode(chunk.value)
+      }
+      return seen.includes(wanted)
+    }
+    expect(await readUntil('event: resync')).toBe(true)
+    // Let the feed take its first look before the change, as an open page would.
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    await contactWrites('second', { from: talk.phone.slice(1) })
+    expect(await readUntil(`event: conversation-${talk.conversationId}`)).toBe(true)
+    expect(seen).toContain('event: inbox')
+    controller.abort()
+    await reader.cancel().catch(() => undefined)
+  })
+})
