@@ -81,7 +81,8 @@ afterAll(() => t.close())
 
 describe('the audit log page', () => {
   it('shows an owner every entry, newest first, with actor, IP, action and details', async () => {
-    const page = await htmlOf(await (await as('owner')).get('/audit'))
+    const owner = await as('owner')
+    const page = await htmlOf(await owner.get('/audit'))
     expect(page).toContain('href="/audit"')
     const order = ['settings.privacy', 'message.send', 'consent.opt_out'].map((a) =>
       page.indexOf(`<code>${a}</code>`),
@@ -97,7 +98,12 @@ describe('the audit log page', () => {
     expect(page).toContain('retentionDays: 30')
     expect(page).toContain(`${DAY} 10:00:00 UTC`)
     expect(page).toContain('#3')
-    expect(page).toContain('The chain of 3 entries is intact.')
+    expect(page).toContain('Check the chain now')
+    expect(page).not.toContain('is intact')
+    const chain = await htmlOf(await owner.get('/audit/chain', { 'hx-request': 'true' }))
+    expect(chain).toMatch(
+      /^<div id="chain-status">\s*<p class="ok" role="status">The chain of 3 entries is intact\.<\/p>/,
+    )
   })
 
   it('narrows by action prefix and by date, and explains a bad filter with 422', async () => {
@@ -142,15 +148,18 @@ describe('the audit log page', () => {
 
   it('says when nothing was recorded yet', async () => {
     const fresh = await seedWorkspace(t.deps, 'Audit empty')
-    const page = await htmlOf(await (await as('owner', fresh)).get('/audit'))
-    expect(page).toContain('Nothing has been recorded yet.')
-    expect(page).toContain('The chain of 0 entries is intact.')
+    const owner = await as('owner', fresh)
+    expect(await htmlOf(await owner.get('/audit'))).toContain('Nothing has been recorded yet.')
+    const chain = await htmlOf(await owner.get('/audit/chain'))
+    expect(chain).toContain('<title>Audit chain · Parley</title>')
+    expect(chain).toContain('The chain of 0 entries is intact.')
   })
 
   it('is refused to sales and managers, and not in their navigation', async () => {
     for (const role of ['sales', 'manager'] as const) {
       const session = await as(role)
       expect((await session.get('/audit')).status).toBe(403)
+      expect((await session.get('/audit/chain')).status).toBe(403)
       expect(await (await session.get('/')).text()).not.toContain('href="/audit"')
     }
   })
@@ -163,13 +172,14 @@ describe('a tampered audit chain', () => {
     await seedEntries(edited)
     await seedEntries(intact)
     await tamper(edited, 'edit')
-    const page = await htmlOf(await (await as('owner', edited)).get('/audit'))
+    const owner = await as('owner', edited)
+    expect(await htmlOf(await owner.get('/audit'))).toContain('x: 1')
+    const page = await htmlOf(await owner.get('/audit/chain'))
     expect(page).toMatch(/class="alert" role="alert">The audit chain is broken at entry #2 \(/)
-    expect(page).toContain('x: 1')
     const report = await verifyAuditChains(t.deps.db, edited.workspaceId)
     expect(report.broken).toEqual([{ workspaceId: edited.workspaceId, seq: 2, reason: 'edited' }])
     expect((await verifyAuditChains(t.deps.db, intact.workspaceId)).broken).toEqual([])
-    const fine = await htmlOf(await (await as('owner', intact)).get('/audit'))
+    const fine = await htmlOf(await (await as('owner', intact)).get('/audit/chain'))
     expect(fine).toContain('The chain of 3 entries is intact.')
   })
 
@@ -181,7 +191,7 @@ describe('a tampered audit chain', () => {
     expect(report.broken).toEqual([
       { workspaceId: deleted.workspaceId, seq: 3, reason: 'missing_before' },
     ])
-    const page = await htmlOf(await (await as('owner', deleted)).get('/audit'))
+    const page = await htmlOf(await (await as('owner', deleted)).get('/audit/chain'))
     expect(page).toContain('The audit chain is broken at entry #3')
   })
 })
