@@ -75,3 +75,11 @@ export class ConsoleSession {
     return this.post('/login', { email, password })
   }
 }
+
+/** A new session logged in as this user (the seeded password); throws when the login fails. */
+export async function signedIn(app: ParleyApp, user: { readonly email: string }) {
+  const session = new ConsoleSession(app)
+  const response = await session.login(user.email)
+  if (response.status !== 303) throw new Error(`login of ${user.email} answered ${response.status}`)
+  return session
+}

@@ -3,7 +3,7 @@ import { inject } from 'vitest'
 import { sql } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { seedWorkspace } from '../helpers/workspace.js'
-import { ConsoleSession } from '../helpers/console-session.js'
+import { signedIn } from '../helpers/console-session.js'
 import { cliEnv, runCli } from '../helpers/cli.js'
 import { withSystem, withTenant } from '../../src/db/tenant.js'
 import type { Role } from '../../src/db/schema.js'
@@ -49,10 +49,8 @@ async function seedEntries(workspace: Workspace) {
   }
 }
 
-async function as(role: Role, workspace = ws) {
-  const session = new ConsoleSession(t.app)
-  expect((await session.login(workspace.users[role].email)).status).toBe(303)
-  return session
+function as(role: Role, workspace = ws) {
+  return signedIn(t.app, workspace.users[role])
 }
 
 async function htmlOf(response: Response, status = 200) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { seedWorkspace } from '../helpers/workspace.js'
-import { ConsoleSession } from '../helpers/console-session.js'
+import { signedIn } from '../helpers/console-session.js'
 import { fixtureFor, postWebhook } from '../helpers/webhooks.js'
 import { withTenant } from '../../src/db/tenant.js'
 import { consentEvents, contacts, type Role } from '../../src/db/schema.js'
@@ -74,10 +74,8 @@ async function consentOf(id: string, workspace = ws) {
   return row
 }
 
-async function as(role: Role, workspace = ws) {
-  const session = new ConsoleSession(t.app)
-  expect((await session.login(workspace.users[role].email)).status).toBe(303)
-  return session
+function as(role: Role, workspace = ws) {
+  return signedIn(t.app, workspace.users[role])
 }
 
 const htmlOf = async (response: Response, status = 200) => {

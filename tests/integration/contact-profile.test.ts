@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { asc, eq } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { seedWorkspace } from '../helpers/workspace.js'
-import { ConsoleSession } from '../helpers/console-session.js'
+import { ConsoleSession, signedIn } from '../helpers/console-session.js'
 import { inboundMessage, randomPhone, receive } from '../helpers/inbound.js'
 import { deliverFixtures } from '../helpers/webhooks.js'
 import { contactByPhone, setWorkspaceSettings } from '../helpers/sending.js'
@@ -35,10 +35,8 @@ async function newContact(workspace = ws): Promise<Contact> {
   return { id: row.id, phone: `+${phone}`, profileName: `Contact ${phone.slice(-4)}` }
 }
 
-async function as(role: Role, workspace = ws) {
-  const session = new ConsoleSession(t.app)
-  expect((await session.login(workspace.users[role].email)).status).toBe(303)
-  return session
+function as(role: Role, workspace = ws) {
+  return signedIn(t.app, workspace.users[role])
 }
 
 async function htmlOf(response: Response, status = 200) {

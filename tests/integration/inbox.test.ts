@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { withTenant } from '../../src/db/tenant.js'
 import { auditEntries, conversations, messageTemplates } from '../../src/db/schema.js'
-import { ConsoleSession } from '../helpers/console-session.js'
+import { ConsoleSession, signedIn } from '../helpers/console-session.js'
 import { graphError } from '../fakes/meta-graph.js'
 import { seedWorkspace } from '../helpers/workspace.js'
 import {
@@ -18,10 +18,8 @@ import type { Role } from '../../src/db/schema.js'
 
 const suite = useSendingSuite('Inbox')
 
-async function as(role: Role, workspace = suite.ws) {
-  const session = new ConsoleSession(suite.t.app)
-  expect((await session.login(workspace.users[role].email)).status).toBe(303)
-  return session
+function as(role: Role, workspace = suite.ws) {
+  return signedIn(suite.t.app, workspace.users[role])
 }
 
 /** A contact writes in; returns its phone (E.164) and its conversation's id. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { seedWorkspace } from '../helpers/workspace.js'
-import { ConsoleSession } from '../helpers/console-session.js'
+import { signedIn } from '../helpers/console-session.js'
 import { deliverFixtures, postWebhook } from '../helpers/webhooks.js'
 import { loadFixture } from '../helpers/whatsapp-fixtures.js'
 import { withSystem, withTenant } from '../../src/db/tenant.js'
@@ -19,10 +19,8 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-async function loggedIn(role: Role) {
-  const session = new ConsoleSession(t.app)
-  expect((await session.login(ws.users[role].email)).status).toBe(303)
-  return session
+function loggedIn(role: Role) {
+  return signedIn(t.app, ws.users[role])
 }
 
 describe('workspace settings', () => {

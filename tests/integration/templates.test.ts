@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { seedWorkspace } from '../helpers/workspace.js'
-import { ConsoleSession } from '../helpers/console-session.js'
+import { signedIn } from '../helpers/console-session.js'
 import * as helpers from '../helpers/templates.js'
 import { graphError } from '../fakes/meta-graph.js'
 import { withTenant } from '../../src/db/tenant.js'
@@ -26,10 +26,8 @@ function templateRequests(wabaId: string) {
   )
 }
 
-async function loggedIn(ws: { users: Record<Role, { email: string }> }, role: Role) {
-  const session = new ConsoleSession(suite.t.app)
-  expect((await session.login(ws.users[role].email)).status).toBe(303)
-  return session
+function loggedIn(ws: { users: Record<Role, { email: string }> }, role: Role) {
+  return signedIn(suite.t.app, ws.users[role])
 }
 
 describe('syncing templates from Meta', () => {

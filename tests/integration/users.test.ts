@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { seedWorkspace } from '../helpers/workspace.js'
-import { ConsoleSession } from '../helpers/console-session.js'
+import { ConsoleSession, signedIn } from '../helpers/console-session.js'
 import { withTenant } from '../../src/db/tenant.js'
 import { users } from '../../src/db/schema.js'
 
@@ -17,10 +17,8 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-async function as(role: 'owner' | 'admin' | 'sales', workspace = ws) {
-  const session = new ConsoleSession(t.app)
-  expect((await session.login(workspace.users[role].email)).status).toBe(303)
-  return session
+function as(role: 'owner' | 'admin' | 'sales', workspace = ws) {
+  return signedIn(t.app, workspace.users[role])
 }
 
 async function userRow(id: string) {
