@@ -5,18 +5,8 @@ import { contacts, sends, workspaces } from '../../src/db/schema.js'
 import { dispatchDueSends } from '../../src/outbound/dispatch.js'
 import { mergeWorkspaceSettings } from '../../src/workspaces/workspaces.repo.js'
 import { FakeMetaGraph } from '../fakes/meta-graph.js'
-import { TEST_ACCESS_TOKEN } from './workspace.js'
 import { createTestApp, type TestApp } from './app.js'
-import { seedWorkspace } from './workspace.js'
-
-/** A fake Meta for a test file and the job deps that point at it. */
-export async function startFakeMeta(t: TestApp) {
-  const { version } = t.jobDeps.graph
-  const meta = new FakeMetaGraph({ version, accessToken: TEST_ACCESS_TOKEN })
-  const server = await meta.start()
-  const jobDeps = { ...t.jobDeps, graph: { baseUrl: server.baseUrl, version } }
-  return { meta, jobDeps, close: () => server.close() }
-}
+import { seedWorkspace, TEST_ACCESS_TOKEN } from './workspace.js'
 
 /** What a sending test file works with, from its beforeAll on. */
 export interface SendingSuite {
@@ -27,19 +17,24 @@ export interface SendingSuite {
   readonly ws: Awaited<ReturnType<typeof seedWorkspace>>
 }
 
+/** The Graph API version the test apps and the fake agree on. */
+export const GRAPH_VERSION = 'v26.0'
+
 /**
- * Registers a file's hooks: a test app, a fake Meta and a seeded workspace (`label`), filled in
- * the returned object by beforeAll; after each test the fake must have seen only valid requests.
+ * Registers a file's hooks: a fake Meta, a test app pointed at it and a seeded workspace
+ * (`label`), filled in the returned object by beforeAll; after each test the fake must have seen
+ * only valid requests.
  */
 export function useSendingSuite(label: string): SendingSuite {
   const suite = {} as { -readonly [K in keyof SendingSuite]: SendingSuite[K] }
   let closeFake = () => Promise.resolve()
   beforeAll(async () => {
-    suite.t = createTestApp()
-    const fake = await startFakeMeta(suite.t)
-    closeFake = fake.close
-    suite.meta = fake.meta
-    suite.jobDeps = fake.jobDeps
+    // The fake first: the app itself calls Meta too (a template sync on demand).
+    suite.meta = new FakeMetaGraph({ version: GRAPH_VERSION, accessToken: TEST_ACCESS_TOKEN })
+    const server = await suite.meta.start()
+    closeFake = () => server.close()
+    suite.t = createTestApp({ graph: { baseUrl: server.baseUrl, version: GRAPH_VERSION } })
+    suite.jobDeps = suite.t.jobDeps
     suite.ws = await seedWorkspace(suite.t.deps, label)
   })
   afterEach(() => {

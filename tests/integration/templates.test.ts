@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm'
 import { seedWorkspace } from '../helpers/workspace.js'
 import { signedIn } from '../helpers/console-session.js'
 import * as helpers from '../helpers/templates.js'
+import { GRAPH_VERSION, useSendingSuite } from '../helpers/sending.js'
 import { graphError } from '../fakes/meta-graph.js'
 import { withTenant } from '../../src/db/tenant.js'
 import { auditEntries, type Role } from '../../src/db/schema.js'
@@ -15,14 +16,14 @@ import { templateSendOf } from '../../src/templates/rules.js'
 import { templateMessage } from '../../src/whatsapp/send-bodies.js'
 import { validatorFor } from '../helpers/openapi-schemas.js'
 
-const suite = helpers.useTemplatesSuite()
+const suite = useSendingSuite('Templates')
 const template = helpers.metaTemplate
 const connectedWorkspace = (label: string) => helpers.connectedWorkspace(suite.t, label)
 const storedTemplates = (workspaceId: string) => helpers.storedTemplates(suite.t, workspaceId)
 
 function templateRequests(wabaId: string) {
   return suite.meta.requests.filter(
-    (r) => r.path === `/${helpers.TEMPLATES_VERSION}/${wabaId}/message_templates`,
+    (r) => r.path === `/${GRAPH_VERSION}/${wabaId}/message_templates`,
   )
 }
 
