@@ -6,7 +6,7 @@ import { formFields, hrefWith } from '../http/forms.js'
 import { AppError, isAppError } from '../errors.js'
 import type { ConsentScope } from '../db/schema.js'
 import { changeConsentForRequest } from '../consent/request-change.js'
-import { renderContact } from './contact-page.js'
+import { renderContact, renderProfilePanel } from './contact-page.js'
 import { contactListEntry, shouldMaskPhones } from './contact-profile.js'
 import { listContacts, type ContactQuery } from './list-contacts.js'
 import { LABEL_FORM, NAME_FORM, NOTE_FORM, submitProfile, UNLABEL_FORM } from './profile-forms.js'
@@ -77,6 +77,9 @@ export const contactsConsole = new Hono<AppEnv>()
     return c.html(c.var.render('contacts/index', { ...data, error }), error ? 422 : 200)
   })
   .get('/contacts/:id', requireRole('sales'), (c) => renderContact(c, c.req.param('id')))
+  .get('/contacts/:id/profile', requireRole('sales'), (c) =>
+    renderProfilePanel(c, c.req.param('id'), {}),
+  )
   .post('/contacts/:id/name', requireRole('sales'), (c) =>
     submitProfile(c, c.req.param('id'), NAME_FORM),
   )

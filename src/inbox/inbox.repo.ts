@@ -123,6 +123,7 @@ export async function listChangedConversations(tx: Tx, since: string, limit: num
   return tx
     .select({
       id: conversations.id,
+      contactId: conversations.contactId,
       assigneeId: conversations.assigneeId,
       changedAt: exactTime(conversations.changedAt),
     })

@@ -7,6 +7,7 @@ import { listChangedConversations } from './inbox.repo.js'
 /** A conversation that changed, and who it is assigned to (sales users hear only of theirs). */
 export interface ConversationChange {
   readonly id: string
+  readonly contactId: string
   readonly assigneeId: string | null
 }
 
@@ -91,7 +92,7 @@ async function changesFor(tx: Tx, watch: Watch) {
   const newest = rows.at(-1)?.changedAt
   if (newest && newest > watch.since) watch.since = newest
   forgetOlderThan(watch, from)
-  return fresh.map((row) => ({ id: row.id, assigneeId: row.assigneeId }))
+  return fresh.map((row) => ({ id: row.id, contactId: row.contactId, assigneeId: row.assigneeId }))
 }
 
 function forgetOlderThan(watch: Watch, from: string) {

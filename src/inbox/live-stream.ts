@@ -11,7 +11,7 @@ const HEARTBEAT_MS = 25_000
 
 /**
  * Server-sent events for an open inbox or thread: `resync` when the stream (re)connects, then
- * `inbox` and `conversation-<id>` when conversations this user may see change. The events
+ * `inbox`, and `conversation-<id>` and `contact-<id>` for conversations this user may see. The events
  * carry no data; the page fetches what changed, with the user's own rights.
  */
 export function streamInboxEvents(c: Context<AppEnv>, feed: LiveFeed) {
@@ -33,7 +33,9 @@ export function streamInboxEvents(c: Context<AppEnv>, feed: LiveFeed) {
       // Any change may add or remove a row of this user's list; threads hear only of their own.
       send('inbox')
       for (const change of changes) {
-        if (mayOpen(viewer, change.assigneeId)) send(`conversation-${change.id}`)
+        if (!mayOpen(viewer, change.assigneeId)) continue
+        send(`conversation-${change.id}`)
+        send(`contact-${change.contactId}`)
       }
     }
     const unsubscribe = feed.subscribe(principal.workspaceId, onChange)
