@@ -3,6 +3,7 @@ import type { FieldCipher } from '../crypto/field-cipher.js'
 import type { ConsentMethod, ConsentScope } from '../db/schema.js'
 import { eventApplies } from './state-rules.js'
 import { insertConsentEvent, lockContactConsent, setContactConsent } from './consent.repo.js'
+import { touchConversation } from '../inbox/conversations.repo.js'
 
 /** One consent change to apply to a contact. */
 export interface ConsentChange {
@@ -86,6 +87,8 @@ export async function recordConsentChange(
       at: change.occurredAt,
       eventId: changed ? eventId : undefined,
     })
+    // An open thread swaps its composer for the notice (or back) on the live feed.
+    await touchConversation(tx, { workspaceId: deps.workspaceId, contactId: change.contactId })
   }
   return { eventId, previous: current.state, next, changed }
 }

@@ -2,13 +2,17 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
 import { currentPrincipal } from '../http/roles.js'
 import type { Tx } from '../db/tenant.js'
-import { loadContactProfile, shouldMaskPhones } from '../contacts/contact-profile.js'
+import { loadContactProfile } from '../contacts/contact-profile.js'
 import { listAssignableUsers, markConversationRead } from './conversations.repo.js'
 import { findWorkspace } from '../workspaces/workspaces.repo.js'
-import { inboxSettingsOf } from './settings.js'
+import { inboxSettingsOf, masksPhonesFor, type InboxSettings } from './settings.js'
 import { findLatestInboundWamid } from './thread.repo.js'
 import { contactHeader, loadThreadEntries, openConversation } from './load-conversation.js'
 import { loadComposer, type ComposerFlash } from './composer.js'
+
+async function inboxSettingsFor(tx: Tx, workspaceId: string) {
+  return inboxSettingsOf((await findWorkspace(tx, workspaceId))?.settings)
+}
 
 /** The viewer of a console request, as the inbox rules take it. */
 export function viewerOf(c: Context<AppEnv>) {
@@ -24,11 +28,12 @@ export async function readConversation(
   c: Context<AppEnv>,
   tx: Tx,
   opened: { id: string; contactId: string },
+  known?: InboxSettings,
 ) {
   if (!(await markConversationRead(tx, opened.id))) return
   const { workspaceId } = currentPrincipal(c)
-  const workspace = await findWorkspace(tx, workspaceId)
-  if (!inboxSettingsOf(workspace?.settings).markAsRead) return
+  const settings = known ?? (await inboxSettingsFor(tx, workspaceId))
+  if (!settings.markAsRead) return
   const wamid = await findLatestInboundWamid(tx, opened.contactId)
   if (wamid) await c.var.deps.jobs.enqueue('outbound.mark-read', { workspaceId, wamid })
 }
@@ -44,8 +49,11 @@ export async function loadConversationPage(
   const { cipher } = deps
   const opened = await openConversation(tx, id, viewerOf(c))
   const { conversation, contact } = opened
-  await readConversation(c, tx, conversation)
-  const maskPhone = await shouldMaskPhones(tx, currentPrincipal(c))
+  const principal = currentPrincipal(c)
+  // One read of the workspace's settings serves the masking and the mark-as-read.
+  const settings = await inboxSettingsFor(tx, principal.workspaceId)
+  await readConversation(c, tx, conversation, settings)
+  const maskPhone = masksPhonesFor(principal.role, settings)
   return {
     conversation,
     contact: contactHeader(contact, cipher, maskPhone),

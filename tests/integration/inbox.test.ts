@@ -307,6 +307,23 @@ describe('the composer', () => {
     expect(ours.map((s) => s.origin)).toEqual(['confirmation'])
   })
 
+  it('hears of an opt-out by hand, so an open thread swaps its composer', async () => {
+    const talk = await contactWrites('hello')
+    const changedAt = async () => {
+      const [row] = await withTenant(suite.t.deps.db, suite.ws.workspaceId, (tx) =>
+        tx.select().from(conversations).where(eq(conversations.id, talk.conversationId)),
+      )
+      return row?.changedAt.getTime() ?? 0
+    }
+    const before = await changedAt()
+    const admin = await as('admin')
+    const out = await admin.post(`/contacts/${talk.contactId}/opt-out`, { scope: 'messaging' })
+    expect(out.status).toBe(200)
+    expect(await changedAt()).toBeGreaterThan(before)
+    const composer = await admin.get(`/conversations/${talk.conversationId}/composer`)
+    expect(await composer.text()).toContain('This contact opted out on')
+  })
+
   it('offers only approved templates outside the 24-hour window, and sends one with its parameters', async () => {
     const talk = await contactWrites('hello')
     await setLastInbound(
