@@ -88,10 +88,6 @@ export const contacts = pgTable(
       t.lastInboundAt.desc().nullsLast(),
       t.id.desc(),
     ),
-    // The inbox's Opted out view starts from these few contacts, not from every conversation.
-    index('contacts_opted_out_idx')
-      .on(t.workspaceId)
-      .where(sql`${t.consentState} = 'opted_out'`),
     consentChecks(),
     tenantPolicy(),
   ],

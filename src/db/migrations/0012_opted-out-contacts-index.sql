@@ -1,1 +1,0 @@
-CREATE INDEX "contacts_opted_out_idx" ON "contacts" USING btree ("workspace_id") WHERE "contacts"."consent_state" = 'opted_out';
