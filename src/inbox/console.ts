@@ -10,7 +10,12 @@ import { viewOf } from './inbox-rules.js'
 import { findConversation, INBOX_VIEWS } from './inbox.repo.js'
 import { listAssignableUsers } from './conversations.repo.js'
 import { loadThreadEntries, openConversation } from './load-conversation.js'
-import { loadConversationPage, readConversation, viewerOf } from './conversation-page.js'
+import {
+  loadConsentHistory,
+  loadConversationPage,
+  readConversation,
+  viewerOf,
+} from './conversation-page.js'
 import { loadComposer, type ComposerFlash } from './composer.js'
 import { sendReply } from './send-reply.js'
 import { assignConversation } from './assign-conversation.js'
@@ -93,6 +98,15 @@ export function inboxConsole(options: { feed: LiveFeed; kickSending: () => void 
         return loadThreadEntries(tx, c.var.deps.cipher, contact.id)
       })
       return c.html(c.var.render('inbox/thread', { entries, conversationId }, { fragment: true }))
+    })
+    .get('/conversations/:id/consent', requireRole('sales'), async (c) => {
+      const conversationId = c.req.param('id')
+      const history = await c.var.tenant(async (tx) => {
+        const { contact } = await openConversation(tx, conversationId, viewerOf(c))
+        const recent = await loadConsentHistory(tx, c.var.deps.cipher, contact.id)
+        return { ...recent, conversationId, contactId: contact.id }
+      })
+      return c.html(c.var.render('inbox/consent-history', history, { fragment: true }))
     })
     .get('/conversations/:id/composer', requireRole('sales'), (c) =>
       renderComposer(c, c.req.param('id')),

@@ -2,7 +2,10 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
 import { currentPrincipal } from '../http/roles.js'
 import type { Tx } from '../db/tenant.js'
+import type { FieldCipher } from '../crypto/field-cipher.js'
 import { loadContactProfile } from '../contacts/contact-profile.js'
+import { readConsentLog } from '../consent/consent-log.js'
+import { consentEntryView } from '../consent/console.js'
 import { listAssignableUsers, markConversationRead } from './conversations.repo.js'
 import { findWorkspace } from '../workspaces/workspaces.repo.js'
 import { inboxSettingsOf, masksPhonesFor, type InboxSettings } from './settings.js'
@@ -12,6 +15,14 @@ import { loadComposer, type ComposerFlash } from './composer.js'
 
 async function inboxSettingsFor(tx: Tx, workspaceId: string) {
   return inboxSettingsOf((await findWorkspace(tx, workspaceId))?.settings)
+}
+
+const RECENT_CONSENT = { fallback: 5, max: 5 }
+
+/** The contact's latest consent changes, as the conversation's side panel lists them. */
+export async function loadConsentHistory(tx: Tx, cipher: FieldCipher, contactId: string) {
+  const log = await readConsentLog(tx, cipher, { contactId }, RECENT_CONSENT)
+  return { entries: log.data.map(consentEntryView) }
 }
 
 /** The viewer of a console request, as the inbox rules take it. */
@@ -61,5 +72,6 @@ export async function loadConversationPage(
     composer: await loadComposer(tx, contact, { conversationId: id, now: deps.now(), flash }),
     assignment: { conversation, users: await listAssignableUsers(tx) },
     profile: await loadContactProfile(tx, cipher, contact.id, { maskPhone }),
+    consentHistory: await loadConsentHistory(tx, cipher, contact.id),
   }
 }

@@ -294,6 +294,9 @@ describe('the composer', () => {
     expect(html).toContain('This contact opted out on')
     expect(html).toContain('Keyword (STOP, START…): “stop”')
     expect(html).not.toContain('id="reply-text"')
+    const history = await (await owner.get(`/conversations/${talk.conversationId}/consent`)).text()
+    expect(history).toMatch(/^<section id="consent-history"/)
+    expect(history).toContain('All messages, subscribed → opted out')
     const forced = await owner.post(
       `/conversations/${talk.conversationId}/messages`,
       { text: 'one more offer' },
