@@ -3,6 +3,7 @@
 import { mkdir } from 'node:fs/promises'
 import { parentPort, workerData } from 'node:worker_threads'
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 
 if (!parentPort) throw new Error('pglite-worker.mjs must run as a worker thread')
@@ -16,7 +17,8 @@ async function start(dataDir) {
     throw new Error('workerData.dataDir is required')
   // PGlite creates only the last path segment itself.
   await mkdir(dataDir, { recursive: true })
-  const db = new PGlite(dataDir)
+  // pg_trgm: the inbox's name search (a migration creates the extension, as on a real server).
+  const db = new PGlite(dataDir, { extensions: { pg_trgm } })
   await db.waitReady
   // The default of 1 connection would serialise the whole pg pool behind one socket.
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 100 })

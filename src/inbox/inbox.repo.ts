@@ -15,6 +15,9 @@ export interface InboxFilter {
   /** Sales users see only their own and unassigned conversations, whatever the view. */
   readonly ownAndUnassignedOnly: boolean
   readonly phoneIndexes?: readonly string[] | undefined
+  /** The contacts a name search found (see findContactIdsNamed). */
+  readonly contactIds?: readonly string[] | undefined
+  /** A name search too common for findContactIdsNamed: matched row by row instead. */
   readonly nameContains?: string | undefined
   readonly after?: Keyset | undefined
   readonly limit: number
@@ -59,6 +62,7 @@ function viewCondition(filter: InboxFilter): SQL | undefined {
 
 function searchCondition(filter: InboxFilter): SQL | undefined {
   if (filter.phoneIndexes) return inArray(contacts.phoneIndex, [...filter.phoneIndexes])
+  if (filter.contactIds) return inArray(conversations.contactId, [...filter.contactIds])
   if (filter.nameContains === undefined) return undefined
   const pattern = containsPattern(filter.nameContains)
   return sql`(${contacts.customName} ilike ${pattern} or ${contacts.profileName} ilike ${pattern}
@@ -76,6 +80,17 @@ function conditions(filter: InboxFilter): (SQL | undefined)[] {
     after &&
       sql`(${conversations.lastMessageAt}, ${conversations.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`,
   ]
+}
+
+/**
+ * Up to `limit` contacts whose name, profile name or username contains `text`, found through
+ * the trigram index by the `contacts_named` function (migration 0012), in this workspace only.
+ */
+export async function findContactIdsNamed(tx: Tx, text: string, limit: number) {
+  const found = await tx.execute<{ id: string }>(
+    sql`select id from contacts_named(${containsPattern(text)}, ${limit}) as id`,
+  )
+  return found.rows.map((row) => row.id)
 }
 
 /** One page of conversations, latest activity first, each with its contact and last message. */

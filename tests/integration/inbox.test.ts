@@ -92,6 +92,28 @@ describe('the inbox list', () => {
     expect(none.html).toContain('No conversation matches this search.')
   })
 
+  it('finds names by any part, short or long, and never another workspace’s contact', async () => {
+    const phone = randomPhone()
+    const ours = await contactWrites('hello', { from: phone })
+    const other = await seedWorkspace(suite.t.deps, 'Other names')
+    const theirs = await contactWrites('hello', { from: phone, workspace: other })
+    const owner = await as('owner')
+    const named = `Zephyrine ${phone.slice(-6)}`
+    await owner.post(`/contacts/${ours.contactId}/name`, { name: named })
+    const theirOwner = await signedIn(suite.t.app, other.users.owner)
+    await theirOwner.post(`/contacts/${theirs.contactId}/name`, { name: named })
+    for (const q of [named, named.slice(3, 12).toUpperCase(), phone.slice(-4)]) {
+      const { html } = await page(owner, `/inbox?view=all&q=${encodeURIComponent(q)}`)
+      expect(html).toContain(ours.conversationId)
+      expect(html).not.toContain(theirs.conversationId)
+    }
+    const short = await page(owner, `/inbox?view=all&q=${encodeURIComponent('Ze')}`)
+    expect(short.html).toContain(ours.conversationId)
+    expect(short.html).not.toContain(theirs.conversationId)
+    const none = await page(owner, `/inbox?view=all&q=${encodeURIComponent('Zephyrinex')}`)
+    expect(none.html).toContain('No conversation matches this search.')
+  })
+
   it('shows sales their own and the unassigned conversations only, whatever the view', async () => {
     const mine = await contactWrites('for the sales user')
     const theirs = await contactWrites('for the manager')
