@@ -100,6 +100,26 @@ export async function listContactRows(tx: Tx, filter: ContactFilter) {
   return pageOf(rows, filter.limit)
 }
 
+/** The message columns a conversation is read with (the API and the console's thread). */
+export const messageColumns = {
+  id: messages.id,
+  wamid: messages.wamid,
+  direction: messages.direction,
+  type: messages.type,
+  unsupportedType: messages.unsupportedType,
+  textEnc: messages.textEnc,
+  sentAt: messages.sentAt,
+  status: messages.status,
+  statusAt: messages.statusAt,
+  failure: messages.failure,
+  contextWamid: messages.contextWamid,
+  context: messages.context,
+  referral: messages.referral,
+  mediaId: messages.mediaId,
+  mediaMimeType: messages.mediaMimeType,
+  mediaState: messages.mediaState,
+}
+
 /** One keyset page of a contact's messages, oldest first. */
 export async function listMessageRows(
   tx: Tx,
@@ -108,25 +128,7 @@ export async function listMessageRows(
 ) {
   const { after, limit } = page
   const rows = await tx
-    .select({
-      id: messages.id,
-      wamid: messages.wamid,
-      direction: messages.direction,
-      type: messages.type,
-      unsupportedType: messages.unsupportedType,
-      textEnc: messages.textEnc,
-      sentAt: messages.sentAt,
-      status: messages.status,
-      statusAt: messages.statusAt,
-      failure: messages.failure,
-      contextWamid: messages.contextWamid,
-      context: messages.context,
-      referral: messages.referral,
-      mediaId: messages.mediaId,
-      mediaMimeType: messages.mediaMimeType,
-      mediaState: messages.mediaState,
-      position: exactTime(messages.sentAt),
-    })
+    .select({ ...messageColumns, position: exactTime(messages.sentAt) })
     .from(messages)
     .where(
       and(

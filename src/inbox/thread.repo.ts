@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, isNull, ne } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
 import { consentEvents, contacts, messages, sends } from '../db/schema.js'
+import { messageColumns } from '../contacts/contacts-read.repo.js'
 
 /** The contact as the thread's header and composer need it. */
 export async function findThreadContact(tx: Tx, contactId: string) {
@@ -33,21 +34,7 @@ export type ThreadContactRow = NonNullable<Awaited<ReturnType<typeof findThreadC
 /** The contact's latest messages, newest first (the thread reverses them); same-second ties in stored order. */
 export function listLatestMessages(tx: Tx, contactId: string, limit: number) {
   return tx
-    .select({
-      id: messages.id,
-      wamid: messages.wamid,
-      direction: messages.direction,
-      type: messages.type,
-      unsupportedType: messages.unsupportedType,
-      textEnc: messages.textEnc,
-      sentAt: messages.sentAt,
-      status: messages.status,
-      failure: messages.failure,
-      contextWamid: messages.contextWamid,
-      referral: messages.referral,
-      mediaMimeType: messages.mediaMimeType,
-      mediaState: messages.mediaState,
-    })
+    .select(messageColumns)
     .from(messages)
     .where(eq(messages.contactId, contactId))
     .orderBy(desc(messages.sentAt), desc(messages.createdAt), desc(messages.id))
