@@ -4,6 +4,7 @@ import {
   deliverContactMessage,
   DESKTOP,
   launchChromium,
+  openTwoPeople,
   openWatchedPage,
   screenshot,
   screenshotsAtTwoWidths,
@@ -36,8 +37,6 @@ const EXPECTED_CONSOLE_ERRORS = [
 
 let parley: RunningParley
 let browser: Browser
-let ownerContext: BrowserContext
-let salesContext: BrowserContext
 let owner: Page
 let sales: Page
 const problems: string[] = []
@@ -86,10 +85,7 @@ beforeAll(async () => {
   browser = await launchChromium()
   cleanups.push(() => browser.close())
   timings.browserLaunchMs = performance.now() - launching
-  ownerContext = await browser.newContext({ baseURL: parley.baseUrl, viewport: DESKTOP })
-  salesContext = await browser.newContext({ baseURL: parley.baseUrl, viewport: DESKTOP })
-  owner = await openPage(ownerContext)
-  sales = await openPage(salesContext)
+  ;({ owner, sales } = await openTwoPeople(browser, parley.baseUrl, problems))
   timings.storyStart = performance.now()
 })
 

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import {
   deliverContactMessage,
   deliverWebhook,
-  DESKTOP,
   launchChromium,
-  openWatchedPage,
+  openTwoPeople,
   screenshotsAtTwoWidths,
   skipTheRestAfterAFailure,
   startParley,
@@ -51,10 +50,6 @@ const problems: string[] = []
 const timings: Record<string, number> = {}
 let anaFirstWamid = ''
 const cleanups: (() => Promise<void>)[] = []
-
-function openPage(context: BrowserContext): Promise<Page> {
-  return openWatchedPage(context, problems)
-}
 
 async function pageText(page: Page): Promise<string> {
   return (await page.locator('body').textContent()) ?? ''
@@ -128,10 +123,7 @@ beforeAll(async () => {
   timings.setUpMs = performance.now() - started
   browser = await launchChromium()
   cleanups.push(() => browser.close())
-  const ownerContext = await browser.newContext({ baseURL: parley.baseUrl, viewport: DESKTOP })
-  const salesContext = await browser.newContext({ baseURL: parley.baseUrl, viewport: DESKTOP })
-  owner = await openPage(ownerContext)
-  sales = await openPage(salesContext)
+  ;({ owner, sales } = await openTwoPeople(browser, parley.baseUrl, problems))
   timings.storyStart = performance.now()
 })
 

@@ -190,6 +190,13 @@ export async function openWatchedPage(context: BrowserContext, problems: string[
   return page
 }
 
+/** Two people's watched pages, each in a browser context of its own (own cookies), desktop size. */
+export async function openTwoPeople(browser: Browser, baseURL: string, problems: string[]) {
+  const open = async () =>
+    openWatchedPage(await browser.newContext({ baseURL, viewport: DESKTOP }), problems)
+  return { owner: await open(), sales: await open() }
+}
+
 /**
  * Makes a file's `it` steps one story: once a step fails, the later ones are skipped rather than
  * failing for the same reason.
