@@ -74,6 +74,7 @@ export default tseslint.config(
       globals: {
         document: 'readonly',
         window: 'readonly',
+        HTMLElement: 'readonly',
         HTMLTextAreaElement: 'readonly',
         HTMLFormElement: 'readonly',
       },

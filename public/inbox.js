@@ -1,5 +1,6 @@
-// The inbox's only script (the CSP allows no inline script): Enter sends a reply, and the
-// thread keeps its newest message in view unless the agent scrolled up to read older ones.
+// The inbox's only script (the CSP allows no inline script): Enter sends a reply, the thread
+// keeps its newest message in view unless the agent scrolled up to read older ones, and a live
+// stream that could not connect is started again.
 ;(function () {
   var stickToBottom = true
   var refocusReply = false
@@ -47,6 +48,19 @@
       reply.focus()
       refocusReply = false
     }
+  })
+
+  // htmx's SSE extension retries a stream that dropped, but not one whose first connection
+  // failed (say, the server restarting as the page loaded): start that one again a little later.
+  document.addEventListener('htmx:error', function (event) {
+    var live = event.target
+    if (!(live instanceof HTMLElement) || live.id !== 'live') return
+    window.setTimeout(function () {
+      if (!live.isConnected) return
+      var fresh = live.cloneNode(false)
+      live.replaceWith(fresh)
+      window.htmx.process(fresh)
+    }, 5000)
   })
 
   document.addEventListener('DOMContentLoaded', showNewest)

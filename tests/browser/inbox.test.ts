@@ -31,6 +31,7 @@ const SALES = { name: 'Sam Sales', email: 'sam@fernhill.example', password: 'sal
 // Indian numbers, so the masked form is the one the settings page promises: +91 ••••• 43210.
 const ANA = { phone: '919876543210', name: 'Ana Lima' }
 const RAVI = { phone: '919812345678', name: 'Ravi Kumar' }
+const MEERA = { phone: '919900011122', name: 'Meera Das' }
 const TEMPLATE = 'order_ready'
 // The live feed polls the database every second and background jobs poll too: allow for a few
 // rounds of both on a busy machine.
@@ -39,6 +40,9 @@ const LIVE = { timeout: 15_000 }
 // Chromium logs every 4xx response as a console error; the 403 is the story's own doing.
 const EXPECTED_CONSOLE_ERRORS = [
   /Failed to load resource: the server responded with a status of 403/, // sales visits /audit
+  // The story's restarting server refuses the stream's first connection; Chromium and htmx log it.
+  /Failed to load resource: net::ERR_CONNECTION_REFUSED \(http:\/\/127\.0\.0\.1:\d+\/inbox\/events\)/,
+  /htmx:error/,
 ]
 
 let meta: FakeMetaGraph
@@ -167,6 +171,35 @@ describe('answering WhatsApp conversations in the inbox', () => {
     expect(await sales.evaluate('window.storyMarker')).toBe('inbox')
     expect(new URL(sales.url()).pathname).toBe('/inbox')
     await screenshotsAtTwoWidths(sales, 'inbox')
+  })
+
+  it('starts its live stream again when the first connection fails, and catches up', async () => {
+    // The stream cannot connect, as while the server restarts; once it can, the page must
+    // connect by itself and fetch what it missed.
+    let serverUp = false
+    let refused = 0
+    await sales.route('**/inbox/events', async (route) => {
+      if (serverUp) return route.continue()
+      refused += 1
+      return route.abort('connectionrefused')
+    })
+    await sales.goto('/inbox')
+    await sales.bringToFront()
+    await sales.evaluate('window.storyMarker = "inbox"')
+    await expect.poll(() => refused, LIVE).toBeGreaterThan(0)
+    await contactWrites(MEERA, 'Do you deliver on Sundays?')
+    // The owner's live inbox shows it: the message is stored and processed.
+    await owner.goto('/inbox?view=all')
+    await owner.locator('li.conversation-row').filter({ hasText: MEERA.name }).waitFor(LIVE)
+    // Past the live feed's look-back, so only the new connection's resync can bring it.
+    await sleep(3_500)
+    const list = sales.locator('#inbox-list')
+    expect(await list.textContent()).not.toContain(MEERA.name)
+
+    serverUp = true
+    await list.locator('li.conversation-row').filter({ hasText: MEERA.name }).waitFor(LIVE)
+    expect(await sales.evaluate('window.storyMarker')).toBe('inbox')
+    await sales.unroute('**/inbox/events')
   })
 
   it('sends the reply typed in the thread on Enter and shows it delivered, live', async () => {
