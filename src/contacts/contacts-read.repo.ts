@@ -12,6 +12,9 @@ export interface Keyset {
 /** What the contact list is narrowed by; every given filter must match. */
 export interface ContactFilter {
   phoneIndexes?: string[] | undefined
+  /** The contacts a name search found (see findContactIdsNamed). */
+  ids?: readonly string[] | undefined
+  /** A name search too common for findContactIdsNamed: matched row by row instead. */
   nameContains?: string | undefined
   after?: Keyset | undefined
   limit: number
@@ -74,10 +77,11 @@ function afterContact(after: Keyset): SQL {
 }
 
 function contactConditions(filter: ContactFilter): (SQL | undefined)[] {
-  const { phoneIndexes, nameContains, after } = filter
+  const { phoneIndexes, ids, nameContains, after } = filter
   const pattern = nameContains === undefined ? undefined : containsPattern(nameContains)
   return [
     phoneIndexes && inArray(contacts.phoneIndex, phoneIndexes),
+    ids && inArray(contacts.id, [...ids]),
     pattern === undefined
       ? undefined
       : or(
@@ -87,6 +91,17 @@ function contactConditions(filter: ContactFilter): (SQL | undefined)[] {
         ),
     after && afterContact(after),
   ]
+}
+
+/**
+ * Up to `limit` contacts whose name, profile name or username contains `text`, found through
+ * the trigram index by the `contacts_named` function (migration 0012), in this workspace only.
+ */
+export async function findContactIdsNamed(tx: Tx, text: string, limit: number) {
+  const found = await tx.execute<{ id: string }>(
+    sql`select id from contacts_named(${containsPattern(text)}, ${limit}) as id`,
+  )
+  return found.rows.map((row) => row.id)
 }
 
 /** The workspace's contacts, most recent inbound activity first, one keyset page. */

@@ -4,6 +4,7 @@ import { AppError } from '../errors.js'
 import { listContactRows } from './contacts-read.repo.js'
 import { decodeCursor, nextCursor, pageLimit } from './pagination.js'
 import { toE164 } from './phone.js'
+import { nameFilterFor, type NameFilter } from './name-search.js'
 import { contactJson } from './show-contact.js'
 
 /** The contact list's query string, as received. */
@@ -38,9 +39,12 @@ function searchTextOf(raw: string | undefined) {
 
 /** One page of the workspace's contacts, most recent inbound first, by phone and/or name. */
 export async function listContacts(tx: Tx, cipher: FieldCipher, query: ContactQuery) {
+  const name = searchTextOf(query.q)
+  const names: Partial<NameFilter> = name === undefined ? {} : await nameFilterFor(tx, name)
+  if (names.ids?.length === 0) return { data: [], nextCursor: null }
   const page = await listContactRows(tx, {
     phoneIndexes: phoneIndexesOf(cipher, query.phone),
-    nameContains: searchTextOf(query.q),
+    ...names,
     after: decodeCursor(query.cursor),
     limit: pageLimit(query.limit, CONTACT_PAGE),
   })

@@ -82,17 +82,6 @@ function conditions(filter: InboxFilter): (SQL | undefined)[] {
   ]
 }
 
-/**
- * Up to `limit` contacts whose name, profile name or username contains `text`, found through
- * the trigram index by the `contacts_named` function (migration 0012), in this workspace only.
- */
-export async function findContactIdsNamed(tx: Tx, text: string, limit: number) {
-  const found = await tx.execute<{ id: string }>(
-    sql`select id from contacts_named(${containsPattern(text)}, ${limit}) as id`,
-  )
-  return found.rows.map((row) => row.id)
-}
-
 /** One page of conversations, latest activity first, each with its contact and last message. */
 export async function listInboxRows(tx: Tx, filter: InboxFilter) {
   const rows = await tx

@@ -4,7 +4,8 @@ import { decodeCursor, nextCursor } from '../contacts/pagination.js'
 import { maskPhone } from '../contacts/phone.js'
 import { displayNameOf } from '../contacts/profile-rules.js'
 import { shortTime } from '../console/readable-time.js'
-import { findContactIdsNamed, listInboxRows, type InboxRow, type InboxView } from './inbox.repo.js'
+import { nameFilterFor } from '../contacts/name-search.js'
+import { listInboxRows, type InboxRow, type InboxView } from './inbox.repo.js'
 import { searchOf, seesOnlyOwnAndUnassigned, type InboxSearch, type Viewer } from './inbox-rules.js'
 
 /** The inbox's query string, as received, and who asks. */
@@ -43,17 +44,10 @@ function itemOf(row: InboxRow, cipher: FieldCipher, query: InboxQuery) {
   }
 }
 
-// A name search first asks the trigram index for the matching contacts. Fewer than three
-// letters make no trigram, and a name on more contacts than this is common enough that walking
-// the conversations in order finds a page sooner than joining every match.
-const INDEXED_NAME_MIN = 3
-const INDEXED_MATCHES_MAX = 2000
-
 async function nameFilterOf(tx: Tx, search: InboxSearch) {
   if (!('name' in search)) return {}
-  if (search.name.length < INDEXED_NAME_MIN) return { nameContains: search.name }
-  const ids = await findContactIdsNamed(tx, search.name, INDEXED_MATCHES_MAX + 1)
-  return ids.length > INDEXED_MATCHES_MAX ? { nameContains: search.name } : { contactIds: ids }
+  const { ids, nameContains } = await nameFilterFor(tx, search.name)
+  return ids ? { contactIds: ids } : { nameContains }
 }
 
 /** One page of the inbox for this viewer: latest activity first, filtered and searched. */
