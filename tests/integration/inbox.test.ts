@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { withTenant } from '../../src/db/tenant.js'
-import { auditEntries, conversations, messageTemplates } from '../../src/db/schema.js'
+import { auditEntries, conversations, messages, messageTemplates } from '../../src/db/schema.js'
 import type { ConsoleSession } from '../helpers/console-session.js'
 import { signedIn } from '../helpers/console-session.js'
 import { graphError } from '../fakes/meta-graph.js'
+import { fixtureFor } from '../helpers/webhooks.js'
 import { seedWorkspace } from '../helpers/workspace.js'
 import {
   contactByPhone,
@@ -250,6 +251,62 @@ describe('a thread', () => {
     const { html } = await page(await as('owner'), `/conversations/${row?.id ?? ''}`)
     expect(html).toMatch(
       /<blockquote class="quote"><span class="quote-who">Contact<\/span> Price of the oak table\?<\/blockquote>\s*<p class="text">and delivery\?<\/p>/,
+    )
+  })
+})
+
+describe('a thread’s media and ad', () => {
+  it('shows pictures, voice notes and documents from local storage, or why not', async () => {
+    const talk = await contactWrites('see attached')
+    const at = new Date()
+    const media = (type: string, mediaState: 'stored' | 'pending' | 'withheld') => ({
+      workspaceId: suite.ws.workspaceId,
+      contactId: talk.contactId,
+      direction: 'inbound' as const,
+      wamid: randomWamid(),
+      type,
+      sentAt: at,
+      mediaId: `media-${type}-${mediaState}`,
+      mediaMimeType: 'application/octet-stream',
+      mediaState,
+      status: 'received' as const,
+      statusAt: at,
+    })
+    const rows = await withTenant(suite.t.deps.db, suite.ws.workspaceId, (tx) =>
+      tx
+        .insert(messages)
+        .values([
+          media('image', 'stored'),
+          media('audio', 'stored'),
+          media('document', 'stored'),
+          media('video', 'pending'),
+          media('image', 'withheld'),
+        ])
+        .returning({ id: messages.id }),
+    )
+    const [image, audio, document] = rows.map((row) => row.id)
+    const { html } = await page(await as('owner'), `/conversations/${talk.conversationId}`)
+    expect(html).toContain(`<img src="/media/${image ?? ''}"`)
+    expect(html).toContain(`<audio controls preload="none" src="/media/${audio ?? ''}">`)
+    expect(html).toContain(`<a href="/media/${document ?? ''}">Open the document</a>`)
+    expect(html).toContain('Downloading…')
+    expect(html).toContain('Not kept: this workspace does not store message content')
+  })
+
+  it('shows the ad that brought the contact at the top, with its link', async () => {
+    const phone = randomPhone()
+    const body = fixtureFor('text-with-referral', suite.ws.phoneNumberId).replaceAll(
+      '5491155550123',
+      phone,
+    )
+    await receive(suite.t, body)
+    const contact = await contactByPhone(suite.t, suite.ws.workspaceId, phone)
+    const [row] = await withTenant(suite.t.deps.db, suite.ws.workspaceId, (tx) =>
+      tx.select().from(conversations).where(eq(conversations.contactId, contact.id)),
+    )
+    const { html } = await page(await as('sales'), `/conversations/${row?.id ?? ''}`)
+    expect(html).toMatch(
+      /<p class="ad-referral">Came from the ad\s*<a href="https:\/\/fb\.me\/7kQp2Lm9"[^>]*>Escríbenos por WhatsApp<\/a>/,
     )
   })
 })
