@@ -43,6 +43,22 @@ async function contactWrites(
   return { phone: `+${phone}`, contactId: contact.id, conversationId: row.id, conversation: row }
 }
 
+/** A new person writes in from a click-to-WhatsApp ad (the referral fixture); returns the conversation. */
+async function referredContactWrites(edit: (body: string) => string) {
+  const phone = randomPhone()
+  const body = fixtureFor('text-with-referral', suite.ws.phoneNumberId)
+    .replaceAll('5491155550123', phone)
+    .replaceAll('AR.31902847561029384756', `AR.${phone}`)
+    .replace(/"id": "wamid\.[^"]+"/, `"id": "${randomWamid()}"`)
+  await receive(suite.t, edit(body))
+  const contact = await contactByPhone(suite.t, suite.ws.workspaceId, phone)
+  const [row] = await withTenant(suite.t.deps.db, suite.ws.workspaceId, (tx) =>
+    tx.select().from(conversations).where(eq(conversations.contactId, contact.id)),
+  )
+  if (!row) throw new Error('no conversation')
+  return row.id
+}
+
 function assign(conversationId: string, userId: string | null) {
   return withTenant(suite.t.deps.db, suite.ws.workspaceId, (tx) =>
     tx
@@ -294,20 +310,20 @@ describe('a thread’s media and ad', () => {
   })
 
   it('shows the ad that brought the contact at the top, with its link', async () => {
-    const phone = randomPhone()
-    const body = fixtureFor('text-with-referral', suite.ws.phoneNumberId).replaceAll(
-      '5491155550123',
-      phone,
-    )
-    await receive(suite.t, body)
-    const contact = await contactByPhone(suite.t, suite.ws.workspaceId, phone)
-    const [row] = await withTenant(suite.t.deps.db, suite.ws.workspaceId, (tx) =>
-      tx.select().from(conversations).where(eq(conversations.contactId, contact.id)),
-    )
-    const { html } = await page(await as('sales'), `/conversations/${row?.id ?? ''}`)
+    const conversationId = await referredContactWrites((body) => body)
+    const { html } = await page(await as('sales'), `/conversations/${conversationId}`)
     expect(html).toMatch(
       /<p class="ad-referral">Came from the ad\s*<a href="https:\/\/fb\.me\/7kQp2Lm9"[^>]*>Escríbenos por WhatsApp<\/a>/,
     )
+  })
+
+  it('never turns an ad url that is not http(s) into a link', async () => {
+    const conversationId = await referredContactWrites((body) =>
+      body.replace('https://fb.me/7kQp2Lm9', 'javascript:alert(1)'),
+    )
+    const { html } = await page(await as('sales'), `/conversations/${conversationId}`)
+    expect(html).toContain('Escríbenos por WhatsApp')
+    expect(html).not.toContain('href="javascript:')
   })
 })
 
