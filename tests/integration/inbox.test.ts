@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { withTenant } from '../../src/db/tenant.js'
-import { auditEntries, conversations, messages, messageTemplates } from '../../src/db/schema.js'
+import { withSystem, withTenant } from '../../src/db/tenant.js'
+import { markMessagesRead } from '../../src/outbound/mark-read.js'
+import {
+  auditEntries,
+  conversations,
+  messages,
+  messageTemplates,
+  workspaces,
+} from '../../src/db/schema.js'
 import type { ConsoleSession } from '../helpers/console-session.js'
 import { signedIn } from '../helpers/console-session.js'
 import { graphError } from '../fakes/meta-graph.js'
@@ -551,19 +558,19 @@ describe('assignment', () => {
   })
 })
 
-describe('the live stream', () => {
-  it('says resync on connect, then names the conversation a new message arrived in', async () => {
-    const talk = await contactWrites('first')
-    const owner = await as('owner')
-    const controller = new AbortController()
-    const response = await owner.request('/inbox/events', { signal: controller.signal })
-    expect(response.status).toBe(200)
-    expect(response.headers.get('content-type')).toContain('text/event-stream')
-    const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader()
-    if (!reader) throw new Error('no stream')
-    const decoder = new TextDecoder()
-    let seen = ''
-    const readUntil = async (wanted: string) => {
+/** Opens the live stream as this session; reads it until a wanted event or 8 s. */
+async function openStream(session: ConsoleSession) {
+  const controller = new AbortController()
+  const response = await session.request('/inbox/events', { signal: controller.signal })
+  expect(response.status).toBe(200)
+  expect(response.headers.get('content-type')).toContain('text/event-stream')
+  const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader()
+  if (!reader) throw new Error('no stream')
+  const decoder = new TextDecoder()
+  let seen = ''
+  return {
+    seen: () => seen,
+    async readUntil(wanted: string) {
       const deadline = Date.now() + 8000
       while (!seen.includes(wanted) && Date.now() < deadline) {
         const chunk = await reader.read()
@@ -571,14 +578,66 @@ describe('the live stream', () => {
         seen += decoder.decode(chunk.value)
       }
       return seen.includes(wanted)
-    }
-    expect(await readUntil('event: resync')).toBe(true)
-    // Let the feed take its first look before the change, as an open page would.
-    await new Promise((resolve) => setTimeout(resolve, 1500))
+    },
+    async close() {
+      controller.abort()
+      await reader.cancel().catch(() => undefined)
+    },
+  }
+}
+
+// Let the feed take its first look before a change, as an open page would.
+const feedLooks = () => new Promise((resolve) => setTimeout(resolve, 1500))
+
+describe('the live stream', () => {
+  it('says resync on connect, then names the conversation a new message arrived in', async () => {
+    const talk = await contactWrites('first')
+    const stream = await openStream(await as('owner'))
+    expect(await stream.readUntil('event: resync')).toBe(true)
+    await feedLooks()
     await contactWrites('second', { from: talk.phone.slice(1) })
-    expect(await readUntil(`event: conversation-${talk.conversationId}`)).toBe(true)
-    expect(seen).toContain('event: inbox')
-    controller.abort()
-    await reader.cancel().catch(() => undefined)
+    // Sent in this order: the list, the thread, the contact panel.
+    expect(await stream.readUntil(`event: contact-${talk.contactId}`)).toBe(true)
+    expect(stream.seen()).toContain('event: inbox')
+    expect(stream.seen()).toContain(`event: conversation-${talk.conversationId}`)
+    await stream.close()
+  })
+
+  it('tells a sales user nothing about a conversation assigned to someone else', async () => {
+    const theirs = await contactWrites('for the manager')
+    const mine = await contactWrites('for the agent')
+    await assign(theirs.conversationId, suite.ws.users.manager.id)
+    await assign(mine.conversationId, suite.ws.users.sales.id)
+    const stream = await openStream(await as('sales'))
+    expect(await stream.readUntil('event: resync')).toBe(true)
+    await feedLooks()
+    await contactWrites('more for the manager', { from: theirs.phone.slice(1) })
+    await contactWrites('more for the agent', { from: mine.phone.slice(1) })
+    expect(await stream.readUntil(`event: contact-${mine.contactId}`)).toBe(true)
+    expect(stream.seen()).not.toContain(theirs.conversationId)
+    expect(stream.seen()).not.toContain(theirs.contactId)
+    await stream.close()
+  })
+})
+
+describe('mark as read toward Meta', () => {
+  it('marks a message read, and does not call Meta for a workspace with no number', async () => {
+    const wamid = randomWamid()
+    const result = await markMessagesRead(suite.jobDeps, {
+      workspaceId: suite.ws.workspaceId,
+      wamid,
+    })
+    expect(result).toBe('read')
+    expect(suite.meta.reads).toContainEqual({ phoneNumberId: suite.ws.phoneNumberId, wamid })
+    const unconnected = await seedWorkspace(suite.t.deps, 'No number')
+    await withSystem(suite.t.deps.db, (tx) =>
+      tx
+        .update(workspaces)
+        .set({ phoneNumberId: null })
+        .where(eq(workspaces.id, unconnected.workspaceId)),
+    )
+    const none = { workspaceId: unconnected.workspaceId, wamid: randomWamid() }
+    expect(await markMessagesRead(suite.jobDeps, none)).toBe('not_connected')
+    expect(suite.meta.reads.map((read) => read.wamid)).not.toContain(none.wamid)
   })
 })
