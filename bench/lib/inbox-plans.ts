@@ -27,6 +27,7 @@ interface Plan {
 
 // The inbox list is the statement with the lateral last-message lookup.
 const isInboxList = (query: string) => query.includes('last_message')
+const isNameLookup = (query: string) => query.includes('contacts_named')
 const isThread = (query: string) =>
   query.includes('"unsupported_type"') && query.includes('from "messages"')
 
@@ -65,7 +66,14 @@ function plans(context: PlanContext): Plan[] {
       matches: isInboxList,
     },
     {
-      title: `search by name (ILIKE), owner: ${seeded.rareName}`,
+      // The lookup runs inside a security-definer function, so its own plan (a bitmap scan of
+      // contacts_names_trgm_idx) does not show here: only its time does.
+      title: `search by name, the contacts_named lookup: ${seeded.rareName}`,
+      work: inbox('all', 'owner', seeded.rareName),
+      matches: isNameLookup,
+    },
+    {
+      title: `search by name, the list of the contacts found: ${seeded.rareName}`,
       work: inbox('all', 'owner', seeded.rareName),
       matches: isInboxList,
     },
