@@ -6,6 +6,7 @@ import type { Tx } from '../db/tenant.js'
 import { readConsentLog } from '../consent/consent-log.js'
 import { consentEntryView } from '../consent/console.js'
 import { loadContactProfile, shouldMaskPhones } from './contact-profile.js'
+import { findConversationIdOf } from '../inbox/conversations.repo.js'
 
 /** The consent panel's message: an outcome, or a problem and the values typed. */
 export interface ConsentFlash {
@@ -49,6 +50,7 @@ async function loadContactPage(c: Context<AppEnv>, tx: Tx, id: string, flash?: P
   return {
     profile,
     contact,
+    conversationId: await findConversationIdOf(tx, profile.id),
     entries: log.data.map(consentEntryView),
     moreEntries: !!log.nextCursor,
   }

@@ -76,6 +76,15 @@ export async function markConversationRead(tx: Tx, conversationId: string): Prom
   return rows.length > 0
 }
 
+/** The id of the contact's conversation, if the contact ever wrote or was written to. */
+export async function findConversationIdOf(tx: Tx, contactId: string) {
+  const [row] = await tx
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(eq(conversations.contactId, contactId))
+  return row?.id
+}
+
 /** The active users a conversation can be assigned to, by name. */
 export function listAssignableUsers(tx: Tx) {
   return tx

@@ -138,6 +138,14 @@ describe('the inbox list', () => {
     expect(none.html).toContain('No conversation matches this search.')
   })
 
+  it('links a contact’s page to its conversation', async () => {
+    const talk = await contactWrites('hello from the contacts list')
+    const { html } = await page(await as('sales'), `/contacts/${talk.contactId}`)
+    expect(html).toContain(
+      `<a href="/conversations/${talk.conversationId}">Open the conversation</a>`,
+    )
+  })
+
   it('shows sales their own and the unassigned conversations only, whatever the view', async () => {
     const mine = await contactWrites('for the sales user')
     const theirs = await contactWrites('for the manager')
