@@ -56,6 +56,3 @@ export async function loadComposer(
   const windowCloses = mode.kind === 'free_text' ? readableTime(mode.windowClosesAt) : null
   return { ...common, mode: mode.kind, windowCloses, templates, notice: null }
 }
-
-/** The composer as loadComposer gives it. */
-export type ComposerView = Awaited<ReturnType<typeof loadComposer>>

@@ -66,6 +66,3 @@ export async function listInbox(tx: Tx, cipher: FieldCipher, query: InboxQuery) 
   })
   return { items: page.rows.map((row) => itemOf(row, cipher, query)), nextCursor: nextCursor(page) }
 }
-
-/** An inbox entry as the list shows it. */
-export type InboxItem = ReturnType<typeof itemOf>

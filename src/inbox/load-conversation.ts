@@ -4,7 +4,7 @@ import { AppError } from '../errors.js'
 import { listReactionRows } from '../contacts/contacts-read.repo.js'
 import { displayNameOf } from '../contacts/profile-rules.js'
 import { maskPhone } from '../contacts/phone.js'
-import { findConversation, type ConversationRow } from './inbox.repo.js'
+import { findConversation } from './inbox.repo.js'
 import { mayOpen, type Viewer } from './inbox-rules.js'
 import {
   findThreadContact,
@@ -31,9 +31,6 @@ export async function openConversation(tx: Tx, id: string, viewer: Viewer) {
   if (!contact) throw new AppError('not_found')
   return { conversation, contact }
 }
-
-/** An opened conversation: the conversation row and its contact. */
-export type OpenedConversation = { conversation: ConversationRow; contact: ThreadContactRow }
 
 function quotesOf(rows: Awaited<ReturnType<typeof listQuotedMessages>>, cipher: FieldCipher) {
   const quotes = new Map<string, Quote>()
