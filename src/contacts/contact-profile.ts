@@ -2,11 +2,10 @@ import type { FieldCipher } from '../crypto/field-cipher.js'
 import type { Role } from '../db/schema.js'
 import type { Tx } from '../db/tenant.js'
 import { readableTime } from '../console/readable-time.js'
-import { inboxSettingsOf, masksPhonesFor } from '../inbox/settings.js'
-import { findWorkspace } from '../workspaces/workspaces.repo.js'
+import { loadInboxSettings, masksPhonesFor } from '../inbox/settings.js'
 import type { ContactRow } from './contacts-read.repo.js'
 import { listContactLabels, listContactNotes } from './contact-profile.repo.js'
-import { maskPhone } from './phone.js'
+import { shownPhone } from './phone.js'
 import { displayNameOf } from './profile-rules.js'
 import { consentJson, loadContactRow, type contactJson } from './show-contact.js'
 
@@ -47,11 +46,6 @@ export interface ContactProfile {
   readonly labels: readonly string[]
   readonly notes: readonly ContactNote[]
   readonly consent: ReturnType<typeof consentJson>
-}
-
-function shownPhone(phone: string | null, mask: boolean): string | null {
-  if (phone === null) return null
-  return mask ? maskPhone(phone) : phone
 }
 
 function firstTouchOf(row: ContactRow): FirstTouch | null {
@@ -104,8 +98,7 @@ export async function loadContactProfile(
 
 /** True when this viewer must see phone numbers masked (sales, with the workspace setting on). */
 export async function shouldMaskPhones(tx: Tx, viewer: { workspaceId: string; role: Role }) {
-  const workspace = await findWorkspace(tx, viewer.workspaceId)
-  return masksPhonesFor(viewer.role, inboxSettingsOf(workspace?.settings))
+  return masksPhonesFor(viewer.role, await loadInboxSettings(tx, viewer.workspaceId))
 }
 
 /** A row of the console's contact list: display name and the phone as this viewer may see it. */

@@ -37,3 +37,9 @@ export function maskPhone(e164: string): string {
   const hidden = national.length - visible
   return `+${code} ${'•'.repeat(hidden)} ${national.slice(national.length - visible)}`
 }
+
+/** A decrypted number as this viewer may see it: masked when asked, null when there is none. */
+export function shownPhone(phone: string | null, mask: boolean): string | null {
+  if (phone === null) return null
+  return mask ? maskPhone(phone) : phone
+}

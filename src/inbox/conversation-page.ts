@@ -7,15 +7,10 @@ import { loadContactProfile } from '../contacts/contact-profile.js'
 import { readConsentLog } from '../consent/consent-log.js'
 import { consentEntryView } from '../consent/console.js'
 import { listAssignableUsers, markConversationRead } from './conversations.repo.js'
-import { findWorkspace } from '../workspaces/workspaces.repo.js'
-import { inboxSettingsOf, masksPhonesFor, type InboxSettings } from './settings.js'
+import { loadInboxSettings, masksPhonesFor, type InboxSettings } from './settings.js'
 import { findLatestInboundWamid } from './thread.repo.js'
-import { contactHeader, loadThreadEntries, openConversation } from './load-conversation.js'
+import { loadThreadEntries, openConversation } from './load-conversation.js'
 import { loadComposer, type ComposerFlash } from './composer.js'
-
-async function inboxSettingsFor(tx: Tx, workspaceId: string) {
-  return inboxSettingsOf((await findWorkspace(tx, workspaceId))?.settings)
-}
 
 const RECENT_CONSENT = { fallback: 5, max: 5 }
 
@@ -43,7 +38,7 @@ export async function readConversation(
 ) {
   if (!(await markConversationRead(tx, opened.id))) return
   const { workspaceId } = currentPrincipal(c)
-  const settings = known ?? (await inboxSettingsFor(tx, workspaceId))
+  const settings = known ?? (await loadInboxSettings(tx, workspaceId))
   if (!settings.markAsRead) return
   const wamid = await findLatestInboundWamid(tx, opened.contactId)
   if (wamid) await c.var.deps.jobs.enqueue('outbound.mark-read', { workspaceId, wamid })
@@ -62,12 +57,11 @@ export async function loadConversationPage(
   const { conversation, contact } = opened
   const principal = currentPrincipal(c)
   // One read of the workspace's settings serves the masking and the mark-as-read.
-  const settings = await inboxSettingsFor(tx, principal.workspaceId)
+  const settings = await loadInboxSettings(tx, principal.workspaceId)
   await readConversation(c, tx, conversation, settings)
   const maskPhone = masksPhonesFor(principal.role, settings)
   return {
     conversation,
-    contact: contactHeader(contact, cipher, maskPhone),
     entries: await loadThreadEntries(tx, cipher, contact.id),
     composer: await loadComposer(tx, contact, { conversationId: id, now: deps.now(), flash }),
     assignment: { conversation, users: await listAssignableUsers(tx) },

@@ -1,7 +1,7 @@
 import type { FieldCipher } from '../crypto/field-cipher.js'
 import type { Tx } from '../db/tenant.js'
 import { decodeCursor, nextCursor } from '../contacts/pagination.js'
-import { maskPhone } from '../contacts/phone.js'
+import { shownPhone } from '../contacts/phone.js'
 import { displayNameOf } from '../contacts/profile-rules.js'
 import { shortTime } from '../console/readable-time.js'
 import { nameFilterFor } from '../contacts/name-search.js'
@@ -34,7 +34,7 @@ function itemOf(row: InboxRow, cipher: FieldCipher, query: InboxQuery) {
   return {
     id: row.id,
     name: displayNameOf(row),
-    phone: phone && query.maskPhones ? maskPhone(phone) : phone,
+    phone: shownPhone(phone, query.maskPhones),
     unread: row.unreadCount,
     at: row.lastMessageAt.toISOString(),
     time: shortTime(row.lastMessageAt, query.now),

@@ -2,8 +2,6 @@ import type { FieldCipher } from '../crypto/field-cipher.js'
 import { isUuid, type Tx } from '../db/tenant.js'
 import { AppError } from '../errors.js'
 import { listReactionRows } from '../contacts/contacts-read.repo.js'
-import { displayNameOf } from '../contacts/profile-rules.js'
-import { maskPhone } from '../contacts/phone.js'
 import { findConversation } from './inbox.repo.js'
 import { mayOpen, type Viewer } from './inbox-rules.js'
 import {
@@ -11,7 +9,6 @@ import {
   listLatestMessages,
   listQuotedMessages,
   listUnsentSends,
-  type ThreadContactRow,
   type ThreadMessageRow,
 } from './thread.repo.js'
 import { messageEntry, sendEntry, type Quote, type ThreadEntry } from './thread-view.js'
@@ -80,14 +77,4 @@ export async function loadThreadEntries(
     .map((row) => sendEntry(row, cipher))
   const entries = [...rows.map((row) => messageEntry(row, context)), ...unsent]
   return entries.sort((a, b) => a.at.localeCompare(b.at))
-}
-
-/** The contact as the conversation's header shows it, number masked when the viewer must not see it. */
-export function contactHeader(contact: ThreadContactRow, cipher: FieldCipher, maskPhones: boolean) {
-  const phone = contact.phoneEnc ? cipher.decrypt(contact.phoneEnc) : null
-  return {
-    id: contact.id,
-    name: displayNameOf(contact),
-    phone: phone && maskPhones ? maskPhone(phone) : phone,
-  }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Tx } from '../db/tenant.js'
 import type { Role } from '../db/schema.js'
-import { mergeWorkspaceSettings } from '../workspaces/workspaces.repo.js'
+import { findWorkspace, mergeWorkspaceSettings } from '../workspaces/workspaces.repo.js'
 
 /** How a workspace's inbox behaves. */
 export interface InboxSettings {
@@ -31,6 +31,11 @@ export function inboxSettingsOf(settings: unknown): InboxSettings {
     maskPhonesForSales: saved.maskPhonesForSales ?? DEFAULTS.maskPhonesForSales,
     markAsRead: saved.markAsRead ?? DEFAULTS.markAsRead,
   }
+}
+
+/** The inbox settings of the transaction's workspace. */
+export async function loadInboxSettings(tx: Tx, workspaceId: string): Promise<InboxSettings> {
+  return inboxSettingsOf((await findWorkspace(tx, workspaceId))?.settings)
 }
 
 /** Saves the inbox settings of the transaction's workspace. */

@@ -3,16 +3,11 @@ import type { Tx } from '../db/tenant.js'
 import { consentEvents, contacts, messages, sends } from '../db/schema.js'
 import { messageColumns } from '../contacts/contacts-read.repo.js'
 
-/** The contact as the thread's header and composer need it. */
+/** The contact as the composer needs it: what the gate decides on, and the latest consent change. */
 export async function findThreadContact(tx: Tx, contactId: string) {
   const [row] = await tx
     .select({
       id: contacts.id,
-      customName: contacts.customName,
-      profileName: contacts.profileName,
-      username: contacts.username,
-      phoneEnc: contacts.phoneEnc,
-      firstTouch: contacts.firstTouch,
       lastInboundAt: contacts.lastInboundAt,
       consentState: contacts.consentState,
       consentEventId: contacts.consentEventId,
@@ -28,7 +23,7 @@ export async function findThreadContact(tx: Tx, contactId: string) {
   return row
 }
 
-/** A contact as the thread shows it. */
+/** A contact as the composer sees it. */
 export type ThreadContactRow = NonNullable<Awaited<ReturnType<typeof findThreadContact>>>
 
 /** The contact's latest messages, newest first (the thread reverses them); same-second ties in stored order. */
