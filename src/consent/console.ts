@@ -8,6 +8,7 @@ import { auditRequest } from '../audit/actor.js'
 import { isAppError } from '../errors.js'
 import { CONSENT_METHODS, type ConsentMethod, type ConsentScope } from '../db/schema.js'
 import { readConsentLog, type ConsentEntry } from './consent-log.js'
+import { readableTime } from '../console/readable-time.js'
 import { CONSENT_CSV_HEADER, consentCsvLine } from './csv.js'
 
 /** How a consent change came about, as the console says it. */
@@ -49,7 +50,7 @@ export function consentEntryView(entry: ConsentEntry) {
   const state = (value: string) => STATE_LABELS[value] ?? value
   return {
     occurredAt: entry.occurredAt,
-    time: `${entry.occurredAt.slice(0, 16).replace('T', ' ')} UTC`,
+    time: readableTime(new Date(entry.occurredAt)),
     contact: contact && {
       href: `/contacts/${contact.id}`,
       name: contact.name ?? 'Unnamed contact',

@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from '../http/env.js'
 import { currentPrincipal, requireRole, roleAtLeast } from '../http/roles.js'
 import { isHtmx } from '../http/forms.js'
+import { readableTime } from '../console/readable-time.js'
 import { auditRequest } from '../audit/actor.js'
 import { ERRORS, isAppError } from '../errors.js'
 import { listTemplateViews } from './list-templates.js'
@@ -20,7 +21,9 @@ async function renderTemplates(
   const synced = templates.map((t) => t.syncedAt.getTime())
   const lastSyncedAt = synced.length > 0 ? new Date(Math.max(...synced)) : null
   const canSync = roleAtLeast(currentPrincipal(c).role, 'manager')
-  const data = { templates, lastSyncedAt, canSync, ...flash }
+  const shown = templates.map((t) => ({ ...t, syncedTime: readableTime(t.syncedAt) }))
+  const lastSynced = lastSyncedAt && { at: lastSyncedAt, time: readableTime(lastSyncedAt) }
+  const data = { templates: shown, lastSynced, canSync, ...flash }
   // htmx swaps just the list; a plain form post gets the whole page back.
   const template = isHtmx(c) ? 'templates/list' : 'templates/index'
   return c.html(c.var.render(template, data, { fragment: isHtmx(c) }), status)
