@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { Db } from '../db/client.js'
 import type { FieldCipher } from '../crypto/field-cipher.js'
 import { withTenant, type Tx } from '../db/tenant.js'
+import { findWorkspace } from '../workspaces/workspaces.repo.js'
 import { AppError } from '../errors.js'
 import type { MessageTemplate } from '../whatsapp/cloud-api.js'
 import { GraphError, type GraphTarget } from '../whatsapp/graph-errors.js'
@@ -10,12 +11,7 @@ import {
   TemplatesUnreachableError,
   type TemplatesSource,
 } from '../whatsapp/templates-client.js'
-import {
-  deleteTemplatesExcept,
-  findWhatsAppAccount,
-  upsertTemplates,
-  type SyncedTemplate,
-} from './templates.repo.js'
+import { deleteTemplatesExcept, upsertTemplates, type SyncedTemplate } from './templates.repo.js'
 
 /** What a template sync uses: the database, the token cipher and where Meta is. */
 export interface SyncDeps {
@@ -36,7 +32,7 @@ export interface SyncCounts {
 export type OnStored = (tx: Tx, counts: SyncCounts) => Promise<void>
 
 async function sourceFor(tx: Tx, deps: SyncDeps, workspaceId: string): Promise<TemplatesSource> {
-  const account = await findWhatsAppAccount(tx, workspaceId)
+  const account = await findWorkspace(tx, workspaceId)
   if (!account?.wabaId || !account.accessTokenEnc) {
     throw new AppError('whatsapp_not_connected', NOT_CONNECTED)
   }

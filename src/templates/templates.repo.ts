@@ -16,15 +16,6 @@ export interface SyncedTemplate {
 /** A stored template row. */
 export type TemplateRowRecord = typeof messageTemplates.$inferSelect
 
-/** The workspace's WhatsApp Business Account id and encrypted token, when it has them. */
-export async function findWhatsAppAccount(tx: Tx, workspaceId: string) {
-  const [row] = await tx
-    .select({ wabaId: workspaces.wabaId, accessTokenEnc: workspaces.accessTokenEnc })
-    .from(workspaces)
-    .where(eq(workspaces.id, workspaceId))
-  return row
-}
-
 /** Ids of every workspace with a WhatsApp Business Account and a token (system transaction). */
 export async function listConnectedWorkspaceIds(tx: Tx): Promise<string[]> {
   const rows = await tx
