@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { ConsoleSession } from '../helpers/console-session.js'
+import { openLiveStream } from '../helpers/live-stream.js'
 import { inboundMessage, randomPhone, receive } from '../helpers/inbound.js'
 import { dispatchFor, useSendingSuite } from '../helpers/sending.js'
 
 // The agent console on both databases: list, thread, a reply, and the live stream, which polls
 // in transactions of its own (on PGlite each one holds up every other).
 const suite = useSendingSuite('Smoke inbox')
-
-async function readStreamUntil(response: Response, wanted: string, ms: number) {
-  const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader()
-  if (!reader) throw new Error('no stream')
-  const decoder = new TextDecoder()
-  let seen = ''
-  const deadline = Date.now() + ms
-  while (!seen.includes(wanted) && Date.now() < deadline) {
-    const chunk = await reader.read()
-    if (chunk.done) break
-    seen += decoder.decode(chunk.value)
-  }
-  await reader.cancel().catch(() => undefined)
-  return seen
-}
 
 describe('the inbox on this database', () => {
   it('lists a new contact, opens the thread, sends the reply and streams the change', async () => {
@@ -35,14 +21,12 @@ describe('the inbox on this database', () => {
     const id = /href="\/conversations\/([0-9a-f-]{36})"/.exec(list)?.[1]
     if (!id) throw new Error('the new conversation is not listed')
     expect(list).toContain('Hi there')
-    const controller = new AbortController()
-    const stream = await agent.request('/inbox/events', { signal: controller.signal })
+    const stream = await openLiveStream(agent)
     const reply = await agent.post(`/conversations/${id}/messages`, { text: 'Hello!' })
     expect(reply.status).toBe(303)
-    const seen = await readStreamUntil(stream, `event: conversation-${id}`, 8000)
-    controller.abort()
-    expect(seen).toContain('event: resync')
-    expect(seen).toContain(`event: conversation-${id}`)
+    expect(await stream.readUntil(`event: conversation-${id}`)).toBe(true)
+    expect(stream.seen()).toContain('event: resync')
+    await stream.close()
     await dispatchFor(suite.jobDeps, suite.ws.workspaceId, { noWaiting: true })
     expect(suite.meta.sendsTo(`+${phone}`).map((s) => s.body.text?.body)).toEqual(['Hello!'])
     const thread = await (await agent.get(`/conversations/${id}`)).text()
