@@ -11,6 +11,7 @@ import {
 } from '../../src/db/schema.js'
 import type { ConsoleSession } from '../helpers/console-session.js'
 import { signedIn } from '../helpers/console-session.js'
+import { openLiveStream } from '../helpers/live-stream.js'
 import { graphError } from '../fakes/meta-graph.js'
 import { fixtureFor } from '../helpers/webhooks.js'
 import { seedWorkspace } from '../helpers/workspace.js'
@@ -508,6 +509,62 @@ describe('the composer', () => {
   })
 })
 
+describe('what the composer refuses', () => {
+  it('refuses an overlong reply and a template that is not this workspace’s approved one', async () => {
+    const talk = await contactWrites('hi')
+    const other = await seedWorkspace(suite.t.deps, 'Foreign templates')
+    const [foreign] = await withTenant(suite.t.deps.db, other.workspaceId, (tx) =>
+      tx
+        .insert(messageTemplates)
+        .values({
+          workspaceId: other.workspaceId,
+          name: 'their_template',
+          language: 'en',
+          category: 'UTILITY',
+          status: 'APPROVED',
+          components: [{ type: 'BODY', text: 'Hello' }],
+          syncedAt: new Date(),
+        })
+        .returning(),
+    )
+    const owner = await as('owner')
+    const path = `/conversations/${talk.conversationId}/messages`
+    const long = await owner.post(path, { text: 'x'.repeat(4097) }, { htmx: true })
+    expect(long.status).toBe(422)
+    expect(await long.text()).toContain('A message holds at most 4096 characters.')
+    for (const template of ['not-a-template', foreign?.id ?? '']) {
+      const refused = await owner.post(path, { template }, { htmx: true })
+      expect(refused.status).toBe(422)
+      expect(await refused.text()).toContain('Choose one of the approved templates.')
+    }
+    const ours = (await sendsOf(suite.t, suite.ws.workspaceId)).filter(
+      (send) => send.contactId === talk.contactId,
+    )
+    expect(ours).toEqual([])
+  })
+
+  it('keeps a sales user out of another agent’s conversation: no thread, reply or reassignment', async () => {
+    const theirs = await contactWrites('for the manager only')
+    await assign(theirs.conversationId, suite.ws.users.manager.id)
+    const sales = await as('sales')
+    const base = `/conversations/${theirs.conversationId}`
+    for (const fragment of ['/thread', '/composer', '/consent']) {
+      expect((await sales.get(`${base}${fragment}`, { 'hx-request': 'true' })).status).toBe(403)
+    }
+    expect((await sales.post(`${base}/messages`, { text: 'sneaky' })).status).toBe(403)
+    const grab = await sales.post(`${base}/assignment`, { assignee: suite.ws.users.sales.id })
+    expect(grab.status).toBe(403)
+    const [row] = await withTenant(suite.t.deps.db, suite.ws.workspaceId, (tx) =>
+      tx.select().from(conversations).where(eq(conversations.id, theirs.conversationId)),
+    )
+    expect(row?.assigneeId).toBe(suite.ws.users.manager.id)
+    const sent = (await sendsOf(suite.t, suite.ws.workspaceId)).filter(
+      (send) => send.contactId === theirs.contactId,
+    )
+    expect(sent).toEqual([])
+  })
+})
+
 describe('assignment', () => {
   it('assigns to self, to another user and back to nobody, each audited', async () => {
     const talk = await contactWrites('who helps me?')
@@ -526,6 +583,13 @@ describe('assignment', () => {
       ['conversation.assign', { from: suite.ws.users.sales.id, to: suite.ws.users.admin.id }],
       ['conversation.assign', { from: suite.ws.users.admin.id, to: null }],
     ])
+  })
+
+  it('refuses an assignee that is not a user id', async () => {
+    const talk = await contactWrites('hello')
+    const path = `/conversations/${talk.conversationId}/assignment`
+    const response = await (await as('owner')).post(path, { assignee: 'somebody' })
+    expect(response.status).toBe(422)
   })
 
   it('refuses a user of another workspace', async () => {
@@ -566,41 +630,13 @@ describe('assignment', () => {
   })
 })
 
-/** Opens the live stream as this session; reads it until a wanted event or 8 s. */
-async function openStream(session: ConsoleSession) {
-  const controller = new AbortController()
-  const response = await session.request('/inbox/events', { signal: controller.signal })
-  expect(response.status).toBe(200)
-  expect(response.headers.get('content-type')).toContain('text/event-stream')
-  const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader()
-  if (!reader) throw new Error('no stream')
-  const decoder = new TextDecoder()
-  let seen = ''
-  return {
-    seen: () => seen,
-    async readUntil(wanted: string) {
-      const deadline = Date.now() + 8000
-      while (!seen.includes(wanted) && Date.now() < deadline) {
-        const chunk = await reader.read()
-        if (chunk.done) break
-        seen += decoder.decode(chunk.value)
-      }
-      return seen.includes(wanted)
-    },
-    async close() {
-      controller.abort()
-      await reader.cancel().catch(() => undefined)
-    },
-  }
-}
-
 // Let the feed take its first look before a change, as an open page would.
 const feedLooks = () => new Promise((resolve) => setTimeout(resolve, 1500))
 
 describe('the live stream', () => {
   it('says resync on connect, then names the conversation a new message arrived in', async () => {
     const talk = await contactWrites('first')
-    const stream = await openStream(await as('owner'))
+    const stream = await openLiveStream(await as('owner'))
     expect(await stream.readUntil('event: resync')).toBe(true)
     await feedLooks()
     await contactWrites('second', { from: talk.phone.slice(1) })
@@ -616,7 +652,7 @@ describe('the live stream', () => {
     const mine = await contactWrites('for the agent')
     await assign(theirs.conversationId, suite.ws.users.manager.id)
     await assign(mine.conversationId, suite.ws.users.sales.id)
-    const stream = await openStream(await as('sales'))
+    const stream = await openLiveStream(await as('sales'))
     expect(await stream.readUntil('event: resync')).toBe(true)
     await feedLooks()
     await contactWrites('more for the manager', { from: theirs.phone.slice(1) })
