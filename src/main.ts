@@ -1,4 +1,5 @@
-import { serve } from '@hono/node-server'
+import type { AddressInfo } from 'node:net'
+import { serve, type ServerType } from '@hono/node-server'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import { openDatabase, type Database } from './db/client.js'
@@ -31,7 +32,6 @@ export async function startServer(config: Config, log: Logger): Promise<void> {
   const jobs = await startJobRunner({
     pool: database.pool,
     deps: { ...shared, graph },
-    polling: database.embedded,
   })
   const app = createApp({
     ...shared,
@@ -43,16 +43,40 @@ export async function startServer(config: Config, log: Logger): Promise<void> {
     graph,
     isReady: () => isMigrated(database.pool),
   })
-  const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
-    const ms = Math.round(performance.now() - started)
-    log.info({ port: info.port, embedded: database.embedded, ms }, 'Parley is listening')
-  })
+  let server: ServerType
+  try {
+    server = await listen(app.fetch, config.port)
+  } catch (error) {
+    await jobs.drain(DRAIN_TIMEOUT_MS)
+    await database.close()
+    throw error
+  }
+  const port = (server.address() as AddressInfo).port
+  const ms = Math.round(performance.now() - started)
+  log.info({ port, embedded: database.embedded, ms }, `Parley is ready on http://localhost:${port}`)
   stopGracefully({ server, jobs, database, log })
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number) {
+  return new Promise<ServerType>((resolve, reject) => {
+    const server = serve({ fetch, port }, () => {
+      server.off('error', onError)
+      resolve(server)
+    })
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${port} is already in use: stop the program using it or set PORT`)
+          : error,
+      )
+    }
+    server.once('error', onError)
+  })
 }
 
 // SIGTERM: stop taking requests, let running jobs finish (up to 25 s), close the database.
 function stopGracefully(parts: {
-  server: ReturnType<typeof serve>
+  server: ServerType
   jobs: JobRunner
   database: Database
   log: Logger

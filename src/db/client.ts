@@ -5,7 +5,6 @@ import * as schema from './schema.js'
 import { startEmbeddedPostgres } from './embedded.js'
 import { acquireDataDirLock } from './lockfile.js'
 import { findRunningEmbedded, publishEmbeddedAddress } from './embedded-address.js'
-import { join } from 'node:path'
 
 /** Drizzle over the connection pool; only src/db/ creates one. */
 export type Db = NodePgDatabase<typeof schema>
@@ -14,7 +13,7 @@ export type Db = NodePgDatabase<typeof schema>
 export interface Database {
   readonly db: Db
   readonly pool: pg.Pool
-  /** True when running on the embedded PGlite (no DATABASE_URL). */
+  /** True when running on the embedded PostgreSQL (no DATABASE_URL). */
   readonly embedded: boolean
   close(): Promise<void>
 }
@@ -28,7 +27,7 @@ interface OpenOptions {
   joinRunning?: boolean
 }
 
-/** Connects to DATABASE_URL, or starts the embedded PGlite in DATA_DIR when there is none. */
+/** Connects to DATABASE_URL, or starts the embedded PostgreSQL in DATA_DIR when there is none. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl !== undefined) {
     return wrapPool(createPool(options.databaseUrl, options), false, () => Promise.resolve())
@@ -39,9 +38,12 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   }
   const releaseLock = acquireDataDirLock(options.dataDir)
   try {
-    const embedded = await startEmbeddedPostgres(join(options.dataDir, 'pgdata'))
-    options.log.warn(
-      'no DATABASE_URL: using the embedded PGlite database, for trials and single-user installs',
+    const embedded = await startEmbeddedPostgres(
+      options.dataDir,
+      options.log.child({ component: 'embedded-postgres' }),
+    )
+    options.log.info(
+      'no DATABASE_URL: using the embedded PostgreSQL in DATA_DIR, for trials and small teams',
     )
     const withdraw = publishEmbeddedAddress(options.dataDir, embedded.connectionString)
     return wrapPool(createPool(embedded.connectionString, options), true, async () => {

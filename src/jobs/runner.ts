@@ -28,17 +28,15 @@ interface StoredJob {
 interface RunnerOptions {
   pool: pg.Pool
   deps: Omit<JobDeps, 'jobs' | 'shutdown'>
-  /** Embedded PGlite delivers NOTIFY to its sender, so it polls instead of listening. */
-  polling: boolean
 }
 
 /** Starts agenda on our own job tables (created by migrations, never by agenda) and schedules recurring jobs. */
-export async function startJobRunner({ pool, deps, polling }: RunnerOptions): Promise<JobRunner> {
-  const backend = new PostgresBackend({ pool, ensureSchema: false, disableNotifications: polling })
+export async function startJobRunner({ pool, deps }: RunnerOptions): Promise<JobRunner> {
+  const backend = new PostgresBackend({ pool, ensureSchema: false })
   // Intervals as numbers: agenda parses '500 milliseconds' as 500 000 ms.
   const agenda = new Agenda({
     backend,
-    processEvery: polling ? 1000 : 5000,
+    processEvery: 5000,
     name: `parley-${process.pid}`,
   })
   const shutdown = new AbortController()

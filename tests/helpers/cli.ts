@@ -59,7 +59,7 @@ function waitForPort(child: ChildProcess, output: () => string): Promise<number>
         msg?: unknown
         port?: unknown
       }
-      if (entry.msg === 'Parley is listening' && typeof entry.port === 'number') {
+      if (String(entry.msg).startsWith('Parley is ready on ') && typeof entry.port === 'number') {
         clearTimeout(timer)
         resolve(entry.port)
       }

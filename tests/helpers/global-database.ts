@@ -10,7 +10,7 @@ import { createScratchDatabase, TEST_SERVER_URL } from './databases.js'
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string
-    databaseKind: 'postgres' | 'pglite'
+    databaseKind: 'postgres' | 'embedded'
   }
 }
 
@@ -24,8 +24,8 @@ async function migrate(url: string) {
 }
 
 async function freshEmbeddedDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-test-pglite-'))
-  const embedded = await startEmbeddedPostgres(join(dir, 'pgdata'))
+  const dir = mkdtempSync(join(tmpdir(), 'parley-test-embedded-'))
+  const embedded = await startEmbeddedPostgres(dir)
   return {
     url: embedded.connectionString,
     drop: async () => {
@@ -37,9 +37,9 @@ async function freshEmbeddedDatabase(): Promise<{ url: string; drop: () => Promi
 
 /** Creates (and afterwards drops) the database one test project runs against, migrated once. */
 export default async function setup(project: TestProject) {
-  const kind = project.name.endsWith('pglite') ? 'pglite' : 'postgres'
+  const kind = project.name.endsWith('embedded') ? 'embedded' : 'postgres'
   const database =
-    kind === 'pglite'
+    kind === 'embedded'
       ? await freshEmbeddedDatabase()
       : await createScratchDatabase(TEST_SERVER_URL, 'parley_test')
   await migrate(database.url)

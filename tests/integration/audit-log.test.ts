@@ -194,8 +194,7 @@ describe('a tampered audit chain', () => {
   })
 })
 
-// The command spawns a process against the test server, which PGlite's in-process database is not.
-describe.skipIf(inject('databaseKind') === 'pglite')('parley audit:verify', () => {
+describe('parley audit:verify', () => {
   it('exits 0 on an intact chain and 1 naming the entry when it is broken', async () => {
     const checked = await seedWorkspace(t.deps, 'Audit cli')
     await seedEntries(checked)

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import pg from 'pg'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createServer, type AddressInfo } from 'node:net'
 import { createFreshDatabase } from '../helpers/fresh-database.js'
 import { cliEnv, runCli, startServe, stopProcess } from '../helpers/cli.js'
 
@@ -196,6 +197,20 @@ describe('the parley command', () => {
       expect(await stopProcess(child)).toBe(0)
     }
   })
+
+  it('says in one line that the port is taken, and exits', async () => {
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, resolve))
+    const { port } = taken.address() as AddressInfo
+    try {
+      const message = await failure(['serve'], { ...env, PORT: String(port) })
+      expect(message).toBe(
+        `parley: port ${port} is already in use: stop the program using it or set PORT`,
+      )
+    } finally {
+      taken.close()
+    }
+  })
 })
 
 describe('the embedded database', () => {
@@ -215,5 +230,41 @@ describe('the embedded database', () => {
       expect(await stopProcess(child)).toBe(0)
       rmSync(dataDir, { recursive: true, force: true })
     }
+    expect(serversOn(dataDir)).toEqual([])
+  }, 90_000)
+
+  it('starts again after a kill -9, stopping the database server left behind', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'parley-embedded-'))
+    const embeddedEnv = cliEnv({ DATA_DIR: dataDir })
+    const killed = await startServe(embeddedEnv)
+    const created = await runCli(['workspace:create', '--name', 'Survives'], embeddedEnv)
+    const { id } = JSON.parse(created.stdout) as { id: string }
+    killed.child.kill('SIGKILL')
+    await new Promise((resolve) => killed.child.once('exit', resolve))
+    expect(serversOn(dataDir)).toHaveLength(1)
+    const { child, port } = await startServe(embeddedEnv)
+    try {
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200)
+      const key = await runCli(['apikey:create', '--workspace', id, '--role', 'owner'], embeddedEnv)
+      expect([key.code, key.stderr]).toEqual([0, ''])
+    } finally {
+      expect(await stopProcess(child)).toBe(0)
+    }
+    expect(serversOn(dataDir)).toEqual([])
+    rmSync(dataDir, { recursive: true, force: true })
   }, 90_000)
 })
+
+/** PostgreSQL server processes running on the embedded cluster in dataDir. */
+function serversOn(dataDir: string): string[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
+        return command.includes(join(dataDir, 'postgres')) && command[0]?.endsWith('postgres')
+      } catch {
+        return false
+      }
+    })
+}

@@ -22,18 +22,20 @@ describe('startEmbeddedPostgres', () => {
     'serves several pool clients and keeps data across restarts',
     { timeout: 60_000 },
     async () => {
-      const dataDir = path.join(
-        fs.mkdtempSync(path.join(os.tmpdir(), 'parley-embedded-')),
-        'pgdata',
-      )
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-embedded-'))
 
       const first = await startEmbeddedPostgres(dataDir)
-      expect(first.connectionString).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/)
+      expect(first.connectionString).toMatch(
+        /^postgres:\/\/postgres:[\w-]+@127\.0\.0\.1:\d+\/postgres$/,
+      )
       await withPool(first.connectionString, async (pool) => {
-        const version = await pool.query<{ v: number }>(
-          "select current_setting('server_version_num')::int as v",
+        const server = await pool.query<{ v: number; listen: string; ctype: string }>(
+          `select current_setting('server_version_num')::int as v,
+            current_setting('listen_addresses') as listen, current_setting('lc_ctype') as ctype`,
         )
-        expect(version.rows[0]?.v).toBeGreaterThanOrEqual(150000)
+        expect(server.rows[0]?.v).toBeGreaterThanOrEqual(150000)
+        expect(server.rows[0]?.v).toBeLessThan(160000)
+        expect(server.rows[0]?.listen).toBe('127.0.0.1')
         await pool.query('create table notes (id int primary key, body text not null)')
         const [a, b] = await Promise.all([pool.connect(), pool.connect()])
         try {
@@ -64,8 +66,15 @@ describe('startEmbeddedPostgres', () => {
           { id: 2, body: 'from b' },
         ])
       })
+      const withoutPassword = new URL(second.connectionString)
+      withoutPassword.password = 'wrong'
+      await expect(
+        withPool(withoutPassword.toString(), (pool) => pool.query('select 1')),
+      ).rejects.toThrow(/password authentication failed/)
+      expect(fs.statSync(path.join(dataDir, 'postgres.password')).mode & 0o777).toBe(0o600)
       await second.stop()
       await second.stop()
+      fs.rmSync(dataDir, { recursive: true, force: true })
     },
   )
 })

@@ -1,22 +1,17 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runMigrations } from '../../src/db/migrate.js'
 import { ConsoleSession } from '../helpers/console-session.js'
 import { createFreshDatabase } from '../helpers/fresh-database.js'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 
-// PGlite serves its one database whatever name a client asks for, so it cannot hand this file
-// the empty database a first run needs; on PGlite the file is skipped.
-const onPglite = inject('databaseKind') === 'pglite'
 let fresh: Awaited<ReturnType<typeof createFreshDatabase>>
 let t: TestApp
 
 beforeAll(async () => {
-  if (onPglite) return
   fresh = await createFreshDatabase()
   t = createTestApp({}, fresh.url)
 })
 afterAll(async () => {
-  if (onPglite) return
   await t.close()
   await fresh.drop()
 })
@@ -28,7 +23,7 @@ const owner = {
   password: 'a strong passphrase',
 }
 
-describe.skipIf(onPglite)('a new Parley', () => {
+describe('a new Parley', () => {
   it('is not ready until migrated, then ready', async () => {
     expect((await t.app.request('/healthz')).status).toBe(200)
     const before = await t.app.request('/readyz')

@@ -55,7 +55,6 @@ describe('the job runner on PostgreSQL', () => {
     runner = await startJobRunner({
       pool: t.database.pool,
       deps: { ...t.jobDeps, now: () => new Date() },
-      polling: false,
     })
     const gone = await waitFor(async () => {
       const rows = await withTenant(t.deps.db, ws.workspaceId, (tx) =>
@@ -97,7 +96,6 @@ describe('the job runner on PostgreSQL', () => {
     const second = await startJobRunner({
       pool: t.database.pool,
       deps: { ...t.jobDeps, now: () => new Date() },
-      polling: true,
     })
     await second.drain(5_000)
     const rows = await withSystem(t.deps.db, (tx) =>

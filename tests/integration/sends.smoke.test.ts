@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { inboundMessage, randomPhone, receive } from '../helpers/inbound.js'
 import { contactByPhone, dispatchFor, useSendingSuite } from '../helpers/sending.js'
 
-// The send path on both databases: on PGlite every open transaction holds up the others, and
-// a send keeps one open across its call to Meta (see src/outbound/deliver.ts).
+// The send path on both databases: the external test server and the embedded one.
 const suite = useSendingSuite('Smoke sends')
 
 function send(contactId: string, text: string) {

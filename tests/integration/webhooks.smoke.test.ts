@@ -5,7 +5,7 @@ import { deliverFixtures, fixtureFor, postWebhook } from '../helpers/webhooks.js
 import { withTenant } from '../../src/db/tenant.js'
 import { contacts, messages } from '../../src/db/schema.js'
 
-// The ingest path on both databases: PGlite is what `npm start` runs on without DATABASE_URL.
+// The ingest path on both databases: the embedded one is what `npm start` runs on without DATABASE_URL.
 let t: TestApp
 let ws: Awaited<ReturnType<typeof seedWorkspace>>
 
