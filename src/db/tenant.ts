@@ -22,8 +22,8 @@ export function withTenant<T>(
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
   if (!isUuid(workspaceId)) return Promise.reject(new AppError('not_found'))
-  return db.transaction(async (tx) => {
-    // Both settings are transaction-local: pooled (and pglite-socket) connections share sessions.
+  return transact(db, async (tx) => {
+    // Both settings are transaction-local: a pooled connection serves many requests in turn.
     await tx.execute(sql`select set_config('app.workspace_id', ${workspaceId}, true)`)
     // Table owners and superusers bypass RLS, so tenant work runs as the non-owner role.
     await tx.execute(sql`set local role parley_app`)
@@ -37,5 +37,28 @@ export function withTenant<T>(
  * maintenance jobs; never for serving a tenant's own data.
  */
 export function withSystem<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction(work)
+  return transact(db, work)
+}
+
+const commitTasks = new WeakMap<Tx, (() => Promise<void>)[]>()
+
+/**
+ * Runs `task` after `tx` commits, and never if it rolls back: work for another connection
+ * (enqueueing a job) then never waits inside an open transaction. The transaction's caller
+ * gets its result once the tasks have run.
+ */
+export function afterCommit(tx: Tx, task: () => Promise<void>): void {
+  const tasks = commitTasks.get(tx)
+  if (!tasks) throw new Error('afterCommit needs a transaction opened by withTenant or withSystem')
+  tasks.push(task)
+}
+
+async function transact<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const tasks: (() => Promise<void>)[] = []
+  const result = await db.transaction((tx) => {
+    commitTasks.set(tx, tasks)
+    return work(tx)
+  })
+  for (const task of tasks) await task()
+  return result
 }

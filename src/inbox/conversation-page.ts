@@ -11,6 +11,7 @@ import { loadInboxSettings, masksPhonesFor, type InboxSettings } from './setting
 import { findLatestInboundWamid } from './thread.repo.js'
 import { loadThreadEntries, openConversation } from './load-conversation.js'
 import { loadComposer, type ComposerFlash } from './composer.js'
+import { enqueueAfterCommit } from '../jobs/runner.js'
 
 const RECENT_CONSENT = { fallback: 5, max: 5 }
 
@@ -41,7 +42,11 @@ export async function readConversation(
   const settings = known ?? (await loadInboxSettings(tx, workspaceId))
   if (!settings.markAsRead) return
   const wamid = await findLatestInboundWamid(tx, opened.contactId)
-  if (wamid) await c.var.deps.jobs.enqueue('outbound.mark-read', { workspaceId, wamid })
+  if (wamid)
+    enqueueAfterCommit(tx, c.var.deps, {
+      name: 'outbound.mark-read',
+      payload: { workspaceId, wamid },
+    })
 }
 
 /** Everything the conversation page shows: header, thread, composer, assignment, contact panel. */
