@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { runCli } from '../../tests/helpers/cli.js'
+import { findRunningEmbedded } from '../../src/db/embedded-address.js'
 import { createScratchDatabase } from '../../tests/helpers/databases.js'
 import { onCleanup } from './cleanup.js'
 import { randomDigits } from './payloads.js'
@@ -28,6 +29,8 @@ export interface ParleyServer {
   readonly workspaceId: string
   readonly databaseUrl: string
   readonly dataDir: string
+  /** The server's environment, for `parley` commands that must use the same secrets. */
+  readonly env: NodeJS.ProcessEnv
   /** stdout and stderr of every run of the server, appended. */
   readonly logFile: string
   /** A small pool on the scratch database for the bench's own queries (superuser: no RLS). */
@@ -52,11 +55,15 @@ export interface ParleyOptions {
   serverUrl?: string
   /** Extra environment for the server (e.g. NODE_OPTIONS for profiling). */
   env?: Record<string, string>
+  /** Run on the embedded PostgreSQL in the bench's DATA_DIR instead of a scratch database. */
+  embedded?: boolean
+  /** The workspace's WhatsApp access token (a fake Graph server checks it). Default random. */
+  accessToken?: string
 }
 
 interface ServerSettings {
   port: number
-  databaseUrl: string
+  databaseUrl: string | undefined
   dataDir: string
   appSecret: string
 }
@@ -68,7 +75,7 @@ function serverEnv(options: ParleyOptions, settings: ServerSettings): NodeJS.Pro
     HOME: process.env.HOME,
     NODE_ENV: 'production',
     PORT: String(settings.port),
-    DATABASE_URL: settings.databaseUrl,
+    ...(settings.databaseUrl === undefined ? {} : { DATABASE_URL: settings.databaseUrl }),
     DATA_DIR: settings.dataDir,
     WHATSAPP_APP_SECRET: settings.appSecret,
     WHATSAPP_VERIFY_TOKEN: randomBytes(16).toString('hex'),
@@ -80,10 +87,9 @@ function serverEnv(options: ParleyOptions, settings: ServerSettings): NodeJS.Pro
 }
 
 /** Runs `parley workspace:create` with random Meta ids, as an operator would. */
-async function createWorkspace(env: NodeJS.ProcessEnv) {
+async function createWorkspace(env: NodeJS.ProcessEnv, accessToken: string) {
   const phoneNumberId = randomDigits(15)
   const wabaId = randomDigits(15)
-  const accessToken = `EAAG${randomBytes(24).toString('hex')}`
   const created = await runCli(
     ['workspace:create', '--name', 'Bench workspace', '--phone-number-id', phoneNumberId].concat([
       '--waba-id',
@@ -100,6 +106,22 @@ async function createWorkspace(env: NodeJS.ProcessEnv) {
   return { workspaceId, phoneNumberId, wabaId }
 }
 
+async function scratchDatabase(options: ParleyOptions) {
+  const database = await createScratchDatabase(
+    options.serverUrl ?? BENCH_SERVER_URL,
+    'parley_bench',
+  )
+  onCleanup(() => database.drop())
+  return database
+}
+
+// The running server publishes where its embedded database listens (src/db/embedded-address.ts).
+function embeddedAddress(dataDir: string): string {
+  const address = findRunningEmbedded(dataDir)
+  if (address === undefined) throw new Error(`no running embedded database in ${dataDir}`)
+  return address
+}
+
 function openPool(databaseUrl: string): pg.Pool {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 3 })
   pool.on('error', () => {
@@ -114,11 +136,7 @@ function openPool(databaseUrl: string): pg.Pool {
  * starts `parley serve` and waits for GET /readyz. Everything is undone by `runCleanups()`.
  */
 export async function startParley(options: ParleyOptions = {}): Promise<ParleyServer> {
-  const database = await createScratchDatabase(
-    options.serverUrl ?? BENCH_SERVER_URL,
-    'parley_bench',
-  )
-  onCleanup(() => database.drop())
+  const database = options.embedded ? undefined : await scratchDatabase(options)
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'))
   onCleanup(() => {
     rmSync(dataDir, { recursive: true, force: true })
@@ -126,11 +144,12 @@ export async function startParley(options: ParleyOptions = {}): Promise<ParleySe
   const logFile = join(dataDir, 'parley.log')
   const port = await freePort()
   const appSecret = randomBytes(24).toString('hex')
-  const env = serverEnv(options, { port, databaseUrl: database.url, dataDir, appSecret })
-  const workspace = await createWorkspace(env)
-  const pool = openPool(database.url)
+  const env = serverEnv(options, { port, databaseUrl: database?.url, dataDir, appSecret })
+  const accessToken = options.accessToken ?? `EAAG${randomBytes(24).toString('hex')}`
+  const workspace = await createWorkspace(env, accessToken)
   const baseUrl = `http://127.0.0.1:${port}`
   const { start, ...lifecycle } = serveLifecycle(env, logFile, baseUrl)
+  let pool: pg.Pool | undefined
   const server: ParleyServer = {
     ...workspace,
     ...lifecycle,
@@ -138,10 +157,16 @@ export async function startParley(options: ParleyOptions = {}): Promise<ParleySe
     webhookUrl: `${baseUrl}/webhooks/whatsapp`,
     port,
     appSecret,
-    databaseUrl: database.url,
+    get databaseUrl() {
+      return database?.url ?? embeddedAddress(dataDir)
+    },
     dataDir,
+    env,
     logFile,
-    pool,
+    get pool() {
+      pool ??= openPool(server.databaseUrl)
+      return pool
+    },
     logTail: (lines) => readLogTail(logFile, lines),
     logProblems: () => readLogProblems(logFile),
   }
