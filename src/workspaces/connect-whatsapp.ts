@@ -46,8 +46,9 @@ async function checkedWithMeta(deps: ConnectDeps, connection: Connection, access
       checkedAt: deps.now().toISOString(),
     }
   } catch (error) {
-    // The person sees a sentence; the log keeps Meta's own answer for whoever fixes it.
-    deps.log.warn({ err: error, phoneNumberId }, 'checking a WhatsApp number with Meta failed')
+    // The person sees a sentence; the log keeps Meta's own answer for whoever fixes it. Info,
+    // not warn: it is the person's input Meta refused, and the CLI's one line already says so.
+    deps.log.info({ err: error, phoneNumberId }, 'checking a WhatsApp number with Meta failed')
     const failure = checkFailureOf(error, phoneNumberId)
     throw new AppError(failure.code, failure.message)
   }

@@ -16,7 +16,11 @@ import { qualityWords } from './whatsapp-rules.js'
 type Typed = { phoneNumberId: string; wabaId: string }
 type Flash = { notice?: string; error?: string; typed?: Typed }
 
-async function renderWhatsApp(c: Context<AppEnv>, flash: Flash = {}, status = 200) {
+async function renderWhatsApp(
+  c: Context<AppEnv>,
+  flash: Flash = {},
+  status: ContentfulStatusCode = 200,
+) {
   const { workspaceId } = currentPrincipal(c)
   const settings = await c.var.tenant((tx) => loadSettings(tx, workspaceId))
   const { checkedNumber, wabaId } = settings.whatsapp
@@ -36,10 +40,7 @@ async function renderWhatsApp(c: Context<AppEnv>, flash: Flash = {}, status = 20
     },
   }
   const template = isHtmx(c) ? 'workspaces/whatsapp-panel' : 'workspaces/whatsapp'
-  return c.html(
-    c.var.render(template, data, { fragment: isHtmx(c) }),
-    status as ContentfulStatusCode,
-  )
+  return c.html(c.var.render(template, data, { fragment: isHtmx(c) }), status)
 }
 
 function noticeOf(connected: Connected): string {
@@ -47,7 +48,7 @@ function noticeOf(connected: Connected): string {
   // Resuming is left to the person: a token Meta accepts for reading may still be refused for
   // sending (an account restriction, 368), and queued messages may have gone stale meanwhile.
   if (!connected.sendingPaused) return saved
-  return `${saved} Sending is still paused: resume it below once you are sure Meta accepts sends.`
+  return `${saved} Sending is still paused: press Resume sending when Meta accepts sends again.`
 }
 
 /** Settings › WhatsApp: connect a business number or replace its token, checked with Meta first. */
