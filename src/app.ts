@@ -23,6 +23,7 @@ import { auditConsole } from './audit/console.js'
 import { usersConsole } from './users/console.js'
 import { mediaRoutes } from './messages/console.js'
 import { settingsConsole } from './workspaces/console.js'
+import { whatsappConsole } from './workspaces/whatsapp-console.js'
 import { templatesConsole } from './templates/console.js'
 import { usersApi } from './users/api.js'
 import { contactsApi } from './contacts/api.js'
@@ -115,6 +116,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', usersConsole)
   app.route('/', mediaRoutes)
   app.route('/', settingsConsole)
+  app.route('/', whatsappConsole)
   return app
 }
 

@@ -2,6 +2,7 @@ import type { JobDeps } from '../jobs/registry.js'
 import { withSystem, withTenant, isUuid } from '../db/tenant.js'
 import { AppError } from '../errors.js'
 import { createWorkspace } from '../workspaces/create-workspace.js'
+import { connectWhatsApp } from '../workspaces/connect-whatsapp.js'
 import { findWorkspace } from '../workspaces/workspaces.repo.js'
 import { createUser } from '../users/create-user.js'
 import { isRole } from '../users/rules.js'
@@ -42,6 +43,37 @@ export async function workspaceCreate(deps: CommandDeps, argv: string[]) {
     }),
   )
   return { id }
+}
+
+// The audit log names the command when no person or key acted.
+const CONNECT_ACTOR = {
+  actorType: 'system',
+  actorId: null,
+  actorName: 'parley workspace:connect',
+  ip: null,
+} as const
+
+/**
+ * `workspace:connect --workspace ID --phone-number-id ID --access-token T [--waba-id W]`: the
+ * Settings › WhatsApp check and save, for operators who script their set-up.
+ */
+export async function workspaceConnect(deps: CommandDeps, argv: string[]) {
+  const flags = readFlags(argv, {
+    required: ['workspace', 'phone-number-id', 'access-token'],
+    optional: ['waba-id'],
+  })
+  const workspaceId = await requireWorkspace(deps, flags.workspace)
+  const connected = await connectWhatsApp(
+    deps,
+    { workspaceId, actor: CONNECT_ACTOR },
+    {
+      phoneNumberId: flags['phone-number-id'],
+      accessToken: flags['access-token'],
+      wabaId: flags['waba-id'],
+    },
+  )
+  const { phoneNumberId, displayPhoneNumber } = connected.number
+  return { id: workspaceId, phoneNumberId, displayPhoneNumber }
 }
 
 /** `user:create --workspace ID --email E --password P --role R [--phone +E164] [--name N]` */

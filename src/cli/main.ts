@@ -6,7 +6,13 @@ import { runMigrations } from '../db/migrate.js'
 import { createFieldCipher } from '../crypto/field-cipher.js'
 import { AppError } from '../errors.js'
 import { startServer } from '../main.js'
-import { apikeyCreate, userCreate, workspaceCreate, type CommandDeps } from './commands.js'
+import {
+  apikeyCreate,
+  userCreate,
+  workspaceConnect,
+  workspaceCreate,
+  type CommandDeps,
+} from './commands.js'
 import { loadDemo } from './demo.js'
 import { webhooksReplay } from './webhooks.js'
 import { auditVerify } from './audit.js'
@@ -16,6 +22,7 @@ type DataCommand = (deps: CommandDeps, argv: string[]) => Promise<unknown>
 
 const DATA_COMMANDS: Record<string, DataCommand> = {
   'workspace:create': workspaceCreate,
+  'workspace:connect': workspaceConnect,
   'user:create': userCreate,
   'apikey:create': apikeyCreate,
   'webhooks:replay': webhooksReplay,

@@ -14,13 +14,14 @@ export const homeConsole = new Hono<AppEnv>().get('/', publicRoute(), async (c) 
   // Sales agents live in the inbox; the dashboard is for those who run the workspace.
   if (!roleAtLeast(principal.role, 'manager')) return c.redirect('/inbox', 303)
   const workspace = await c.var.tenant((tx) => findWorkspace(tx, principal.workspaceId))
-  // Only owners and admins can resume sending, so only they are shown the pause.
+  // Only owners and admins can resume sending or connect a number, so only they are offered it.
   const canResume = roleAtLeast(principal.role, 'admin')
   return c.html(
     c.var.render('console/home', {
       workspaceName: workspace?.name ?? '',
       whatsappConnected: Boolean(workspace?.phoneNumberId),
       sendingPause: workspace && canResume ? sendingPauseOf(workspace) : null,
+      canConnect: canResume,
     }),
   )
 })

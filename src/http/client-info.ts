@@ -21,3 +21,16 @@ export function isSecureRequest(c: Context<AppEnv>): boolean {
   if (new URL(c.req.url).protocol === 'https:') return true
   return c.var.deps.trustProxy && c.req.header('x-forwarded-proto') === 'https'
 }
+
+/**
+ * The address the client used to reach us (scheme, host and port), as a base for URLs shown to
+ * people; behind a trusted proxy, the proxy's X-Forwarded-Proto and X-Forwarded-Host.
+ */
+export function requestOrigin(c: Context<AppEnv>): string {
+  const url = new URL(c.req.url)
+  if (!c.var.deps.trustProxy) return url.origin
+  const proto =
+    c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() ?? url.protocol.slice(0, -1)
+  const host = c.req.header('x-forwarded-host')?.split(',')[0]?.trim() ?? url.host
+  return `${proto}://${host}`
+}

@@ -42,7 +42,7 @@ async function sourceFor(tx: Tx, deps: SyncDeps, workspaceId: string): Promise<T
 
 const NOT_CONNECTED =
   'Templates come from your WhatsApp Business Account: ' +
-  'connect its id (WABA id) and an access token first.'
+  'connect its id (WABA id) and an access token first, under Settings › WhatsApp.'
 
 // Meta's codes for a dead token (190), a missing permission (10, 200) and rate limits (§6).
 const PROBLEMS = new Map<number, string>([

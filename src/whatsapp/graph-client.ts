@@ -4,7 +4,12 @@ import type {
   SendMessageRequest,
   SendMessageResponse,
 } from './cloud-api.js'
-import { GraphError, graphErrorOf, type GraphTarget } from './graph-errors.js'
+import {
+  GraphError,
+  graphErrorOf,
+  GraphUnreachableError,
+  type GraphTarget,
+} from './graph-errors.js'
 
 const DEFAULT_TIMEOUT_MS = 30_000
 
@@ -29,16 +34,9 @@ export interface SentMessage {
   readonly messageStatus?: string
 }
 
-/**
- * No answer came (network failure, timeout or cancel). Meta may or may not have the request, so
- * sending again may deliver the message twice.
- */
-export class GraphUnreachableError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.name = 'GraphUnreachableError'
-  }
-}
+// For a send, no answer means Meta may or may not have the request: sending again may deliver the
+// message twice.
+export { GraphUnreachableError }
 
 /** POSTs to `/{version}/{phone-number-id}/messages` (§4.1) and returns a 2xx answer's body. */
 async function postMessages(

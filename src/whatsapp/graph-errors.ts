@@ -22,6 +22,14 @@ export class GraphError extends Error {
   }
 }
 
+/** No answer came from the Graph API: a network failure, a timeout or a cancel. */
+export class GraphUnreachableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'GraphUnreachableError'
+  }
+}
+
 /** True when a parsed body has the shape of Meta's error answer. */
 export function isGraphErrorBody(body: unknown): body is GraphErrorResponse {
   const error = (body as Partial<GraphErrorResponse> | null)?.error

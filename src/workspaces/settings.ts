@@ -9,6 +9,7 @@ import {
 import { messagesPerSecondOf } from '../outbound/send-settings.js'
 import { inboxSettingsOf, type InboxSettings } from '../inbox/settings.js'
 import { clearSendingPause, findWorkspace, mergeWorkspaceSettings } from './workspaces.repo.js'
+import { checkedNumberOf, type CheckedNumber } from './whatsapp-rules.js'
 
 /** Why and since when a workspace's sending is paused. */
 export interface SendingPause {
@@ -17,10 +18,19 @@ export interface SendingPause {
   readonly reason: string
 }
 
+/** The workspace's WhatsApp connection as the console may show it: never the token itself. */
+export interface WhatsAppSettings {
+  readonly wabaId: string | null
+  readonly hasAccessToken: boolean
+  /** What Meta said about the number when it was last checked; null if it never was. */
+  readonly checkedNumber: CheckedNumber | null
+}
+
 /** The workspace settings the console shows and edits. */
 export interface WorkspaceSettings {
   readonly name: string
   readonly phoneNumberId: string | null
+  readonly whatsapp: WhatsAppSettings
   /** Privacy mode is this set to false: bodies and media are never written. */
   readonly storeMessageContent: boolean
   /** Set while Meta refuses the workspace's sends; queued sends wait until it is resumed. */
@@ -51,6 +61,11 @@ export async function loadSettings(tx: Tx, workspaceId: string): Promise<Workspa
   return {
     name: workspace.name,
     phoneNumberId: workspace.phoneNumberId,
+    whatsapp: {
+      wabaId: workspace.wabaId,
+      hasAccessToken: workspace.accessTokenEnc !== null,
+      checkedNumber: checkedNumberOf(workspace.settings, workspace.phoneNumberId),
+    },
     storeMessageContent: storesMessageContent(workspace.settings),
     sendingPause: sendingPauseOf(workspace),
     messagesPerSecond: messagesPerSecondOf(workspace.settings),

@@ -37,3 +37,31 @@ export async function clearSendingPause(tx: Tx, id: string): Promise<void> {
     .set({ sendingPausedAt: null, sendingPausedReason: null })
     .where(eq(workspaces.id, id))
 }
+
+/** A business number, its WABA and token as Meta checked them, with what Meta said about it. */
+export interface WhatsAppConnectionRow {
+  readonly phoneNumberId: string
+  /** Undefined leaves the stored WABA id as it is. */
+  readonly wabaId: string | null | undefined
+  /** Undefined leaves the stored token as it is. */
+  readonly accessTokenEnc: string | undefined
+  readonly checkedNumber: Record<string, unknown>
+}
+
+/** Stores a checked WhatsApp connection; the number's description goes into the settings. */
+export async function updateWhatsAppConnection(
+  tx: Tx,
+  id: string,
+  row: WhatsAppConnectionRow,
+): Promise<void> {
+  const patch = JSON.stringify({ whatsappNumber: row.checkedNumber })
+  await tx
+    .update(workspaces)
+    .set({
+      phoneNumberId: row.phoneNumberId,
+      ...(row.wabaId !== undefined && { wabaId: row.wabaId }),
+      ...(row.accessTokenEnc !== undefined && { accessTokenEnc: row.accessTokenEnc }),
+      settings: sql`${workspaces.settings} || ${patch}::jsonb`,
+    })
+    .where(eq(workspaces.id, id))
+}

@@ -12,7 +12,7 @@ import {
   startParley,
   type RunningParley,
 } from '../helpers/browser.js'
-import pg from 'pg'
+import { FakeMetaGraph } from '../fakes/meta-graph.js'
 
 // One story, told in order by two people in two browser contexts: the owner who sets Parley up,
 // and a salesperson the owner adds. Each step builds on the previous one, so after a failure the
@@ -26,6 +26,9 @@ const OWNER = {
 }
 const SALES = { name: 'Sam Sales', email: 'sam@greenhouse.example', password: 'sales-pass-456' }
 const PHONE_NUMBER_ID = '106540352242922'
+const WABA_ID = '102290129340398'
+// The system user token the owner pastes; the fake Meta accepts only this one.
+const ACCESS_TOKEN = 'EAAG-greenhouse-system-user-token-0123456789'
 
 // Chromium logs every 4xx response as a console error. The 401 and 403 are the story's own doing;
 // the favicon 404 is Chromium asking for an icon the app does not have.
@@ -33,9 +36,11 @@ const EXPECTED_CONSOLE_ERRORS = [
   /Failed to load resource: the server responded with a status of 404 .*\/favicon\.ico\)$/,
   /Failed to load resource: the server responded with a status of 401/, // wrong password
   /Failed to load resource: the server responded with a status of 403/, // sales visits /users
+  /Failed to load resource: the server responded with a status of 422/, // a mistyped token
 ]
 
 let parley: RunningParley
+let meta: FakeMetaGraph
 let browser: Browser
 let owner: Page
 let sales: Page
@@ -55,12 +60,8 @@ async function mainText(page: Page): Promise<string> {
   return (await page.locator('main').textContent()) ?? ''
 }
 
-/** Stands in for Meta: gives the workspace a number, then delivers signed messages to it. */
-async function connectNumberAndReceive(messages: { from: string; name: string; text: string }[]) {
-  const client = new pg.Client({ connectionString: parley.databaseUrl })
-  await client.connect()
-  await client.query(`update workspaces set phone_number_id = $1`, [PHONE_NUMBER_ID])
-  await client.end()
+/** Stands in for Meta: delivers signed messages to the number the owner connected. */
+async function receive(messages: { from: string; name: string; text: string }[]) {
   for (const message of messages) {
     await deliverContactMessage(parley, PHONE_NUMBER_ID, message)
   }
@@ -77,8 +78,17 @@ async function connectNumberAndReceive(messages: { from: string; name: string; t
 }
 
 beforeAll(async () => {
+  meta = new FakeMetaGraph({ version: 'v26.0', accessToken: ACCESS_TOKEN })
+  meta.phoneNumbers.add({
+    id: PHONE_NUMBER_ID,
+    display_phone_number: '+1 555-078-3881',
+    verified_name: WORKSPACE,
+    quality_rating: 'GREEN',
+  })
+  const graph = await meta.start()
+  cleanups.push(() => graph.close())
   const started = performance.now()
-  parley = await startParley()
+  parley = await startParley({ metaGraphUrl: graph.baseUrl })
   cleanups.push(() => parley.stop())
   timings.serverStartMs = performance.now() - started
   const launching = performance.now()
@@ -119,6 +129,10 @@ describe('first run of a fresh Parley', () => {
     const home = await mainText(owner)
     expect(home).toContain(OWNER.name)
     expect(home).toMatch(/role\s+owner/)
+    expect(home).toContain('No WhatsApp business number is connected yet.')
+    expect(
+      await owner.getByRole('link', { name: /Settings › WhatsApp/ }).getAttribute('href'),
+    ).toBe('/settings/whatsapp')
     const nav = owner.getByRole('navigation', { name: 'Main' })
     expect(await nav.getByRole('link').allTextContents()).toEqual([
       'Home',
@@ -238,8 +252,46 @@ describe('first run of a fresh Parley', () => {
     await screenshotsAtTwoWidths(owner, 'settings')
   })
 
+  it('connects WhatsApp from Settings, checked with Meta, and shows the number', async () => {
+    await owner.getByRole('link', { name: /Connect a number/ }).click()
+    await owner.waitForURL((url) => url.pathname === '/settings/whatsapp')
+    expect(await mainText(owner)).toContain(`${parley.baseUrl}/webhooks/whatsapp`)
+    await owner.evaluate('window.storyMarker = "whatsapp page"')
+
+    await owner.fill('#phone-number-id', PHONE_NUMBER_ID)
+    await owner.fill('#waba-id', WABA_ID)
+    await owner.fill('#access-token', 'EAAG-a-token-copied-from-the-wrong-app')
+    await owner.getByRole('button', { name: 'Check with Meta and save' }).click()
+    const refused = owner.getByRole('alert').filter({ hasText: 'Meta refused the access token' })
+    await refused.waitFor()
+    expect(await refused.textContent()).toContain('Nothing was changed.')
+    expect(await owner.inputValue('#phone-number-id')).toBe(PHONE_NUMBER_ID)
+    expect(await owner.inputValue('#access-token')).toBe('')
+    await screenshot(owner, 'settings-whatsapp-refused-desktop')
+    // The mistyped token reached the fake Meta, which says so; nothing else may have gone wrong.
+    expect(meta.problems).toEqual([
+      `GET /v26.0/${PHONE_NUMBER_ID}: Authorization is not the expected Bearer token`,
+    ])
+    meta.problems.length = 0
+
+    await owner.fill('#access-token', ACCESS_TOKEN)
+    await owner.getByRole('button', { name: 'Check with Meta and save' }).click()
+    await owner.getByRole('status').filter({ hasText: 'Connected to +1 555-078-3881.' }).waitFor()
+    const number = await owner.locator('.facts').textContent()
+    expect(number).toContain(WORKSPACE)
+    expect(number).toContain('High (green)')
+    expect(await owner.getByLabel('Access token').getAttribute('aria-describedby')).toBe(
+      'access-token-hint',
+    )
+    expect(await mainText(owner)).toContain('Leave this empty to keep the current token')
+    expect(await owner.evaluate('window.storyMarker')).toBe('whatsapp page')
+    expect(await owner.content()).not.toContain(ACCESS_TOKEN)
+    expect(meta.problems).toEqual([])
+    await screenshotsAtTwoWidths(owner, 'settings-whatsapp')
+  })
+
   it('shows a STOP as opted out even without stored content, and the owner opts a contact out by hand', async () => {
-    await connectNumberAndReceive([
+    await receive([
       { from: '15550100001', name: 'Ana Lima', text: 'Hello, is the fern in stock?' },
       { from: '15550100002', name: 'Ben Ode', text: 'STOP' },
     ])

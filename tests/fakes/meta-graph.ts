@@ -20,6 +20,7 @@ import {
   type SendFailure,
 } from './meta-graph-sends.js'
 import { FakeTemplates } from './meta-graph-templates.js'
+import { FakePhoneNumbers } from './meta-graph-numbers.js'
 
 /** One request the fake received, as it arrived. */
 export interface RecordedRequest {
@@ -94,6 +95,8 @@ export class FakeMetaGraph {
   sendDelayMs = 0
   /** What `message_templates` lists per WABA: `meta.templates.set(wabaId, [...])`. */
   readonly templates = new FakeTemplates()
+  /** The business numbers `GET /{version}/{phone-number-id}` describes: `meta.phoneNumbers.add(…)`. */
+  readonly phoneNumbers = new FakePhoneNumbers()
   private readonly sendFailures: SendFailure[] = []
   private readonly media = new Map<string, FakeMedia>()
   private readonly expiredOnce = new Set<string>()
@@ -115,7 +118,11 @@ export class FakeMetaGraph {
       method: 'GET',
       pattern: /^\/[^/]+\/([^/]+)$/,
       versioned: true,
-      handle: (context) => this.lookUpMedia(context),
+      // One path shape, two objects: a business number the test added, else a media id.
+      handle: (context) =>
+        this.phoneNumbers.has(context.params[0] ?? '')
+          ? this.phoneNumbers.answer(context, this.expected.accessToken)
+          : this.lookUpMedia(context),
     },
     {
       method: 'GET',

@@ -97,8 +97,12 @@ describe('the parley command', () => {
     ],
     [['workspace:create', '--name', 'x', '--colour', 'red'], "parley: Unknown option '--colour'"],
     [
+      ['workspace:connect', '--workspace', '00000000-0000-0000-0000-000000000000'],
+      'parley: missing --phone-number-id, --access-token',
+    ],
+    [
       ['frobnicate'],
-      'parley: unknown command "frobnicate". usage: parley <serve|workspace:create|user:create|apikey:create|webhooks:replay|audit:verify|demo|migrate> [flags]',
+      'parley: unknown command "frobnicate". usage: parley <serve|workspace:create|workspace:connect|user:create|apikey:create|webhooks:replay|audit:verify|demo|migrate> [flags]',
     ],
     [
       ['webhooks:replay', '--since', 'last tuesday'],

@@ -655,6 +655,16 @@ export interface components {
             file_size?: string;
             id: string;
         };
+        /** @description `GET /{Version}/{Phone-Number-ID}?fields=display_phone_number,verified_name,quality_rating` (the same path shape as the media lookup, so it has no path entry of its own). Graph answers only the fields asked for, plus the id. */
+        PhoneNumber: {
+            id: string;
+            /** @description The number as people see it, e.g. "+1 555-078-3881" */
+            display_phone_number?: string;
+            /** @description The display name Meta approved for the number */
+            verified_name?: string;
+            /** @description GREEN, YELLOW, RED or UNKNOWN */
+            quality_rating?: string;
+        };
         GraphErrorResponse: {
             error: {
                 message: string;

@@ -1,0 +1,73 @@
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { AppEnv } from '../http/env.js'
+import { currentPrincipal, requireRole } from '../http/roles.js'
+import { formFields, isHtmx } from '../http/forms.js'
+import { requestOrigin } from '../http/client-info.js'
+import { auditActorOf } from '../audit/actor.js'
+import { readableTime } from '../console/readable-time.js'
+import { ERRORS, isAppError } from '../errors.js'
+import { loadSettings } from './settings.js'
+import { connectWhatsApp, type Connected } from './connect-whatsapp.js'
+import { qualityWords } from './whatsapp-rules.js'
+
+/** What the form shows back after a refusal: what was typed, never the token. */
+type Typed = { phoneNumberId: string; wabaId: string }
+type Flash = { notice?: string; error?: string; typed?: Typed }
+
+async function renderWhatsApp(
+  c: Context<AppEnv>,
+  flash: Flash = {},
+  status: ContentfulStatusCode = 200,
+) {
+  const { workspaceId } = currentPrincipal(c)
+  const settings = await c.var.tenant((tx) => loadSettings(tx, workspaceId))
+  const { checkedNumber, wabaId } = settings.whatsapp
+  const data = {
+    ...flash,
+    settings,
+    form: flash.typed ?? { phoneNumberId: settings.phoneNumberId ?? '', wabaId: wabaId ?? '' },
+    number: checkedNumber && {
+      ...checkedNumber,
+      quality: qualityWords(checkedNumber.qualityRating),
+      checkedTime: readableTime(new Date(checkedNumber.checkedAt)),
+    },
+    webhook: {
+      url: `${requestOrigin(c)}/webhooks/whatsapp`,
+      appSecretSet: c.var.deps.whatsapp.appSecret !== undefined,
+      verifyTokenSet: c.var.deps.whatsapp.verifyToken !== undefined,
+    },
+  }
+  const template = isHtmx(c) ? 'workspaces/whatsapp-panel' : 'workspaces/whatsapp'
+  return c.html(c.var.render(template, data, { fragment: isHtmx(c) }), status)
+}
+
+function noticeOf(connected: Connected): string {
+  const saved = `Connected to ${connected.number.displayPhoneNumber}.`
+  // Resuming is left to the person: a token Meta accepts for reading may still be refused for
+  // sending (an account restriction, 368), and queued messages may have gone stale meanwhile.
+  if (!connected.sendingPaused) return saved
+  return `${saved} Sending is still paused: press Resume sending when Meta accepts sends again.`
+}
+
+/** Settings › WhatsApp: connect a business number or replace its token, checked with Meta first. */
+export const whatsappConsole = new Hono<AppEnv>()
+  .get('/settings/whatsapp', requireRole('admin'), (c) => renderWhatsApp(c))
+  .post('/settings/whatsapp', requireRole('admin'), async (c) => {
+    const fields = await formFields(c)
+    const typed = { phoneNumberId: fields.phoneNumberId ?? '', wabaId: fields.wabaId ?? '' }
+    const deps = { ...c.var.deps, log: c.var.log }
+    const scope = { workspaceId: currentPrincipal(c).workspaceId, actor: auditActorOf(c) }
+    try {
+      const input = { ...typed, accessToken: fields.accessToken }
+      const connected = await connectWhatsApp(deps, scope, input)
+      return await renderWhatsApp(c, { notice: noticeOf(connected) })
+    } catch (error) {
+      // A refused check or bad input: the page says why and shows the form as typed.
+      if (isAppError(error, 'validation_failed') || isAppError(error, 'whatsapp_unavailable')) {
+        return renderWhatsApp(c, { error: error.message, typed }, ERRORS[error.code].status)
+      }
+      throw error
+    }
+  })
