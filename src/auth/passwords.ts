@@ -3,8 +3,6 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 // scrypt from node:crypto: no native dependency; N=2^15 takes ~60 ms here, slow enough for a login.
 const PARAMS = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }
 const KEY_LENGTH = 32
-/** Shortest password accepted for a console user. */
-export const MIN_PASSWORD_LENGTH = 10
 
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
