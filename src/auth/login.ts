@@ -60,5 +60,5 @@ export async function authenticate(
   }
   await withSystem(deps.db, (tx) => clearThrottle(tx, keys.account))
   await withTenant(deps.db, user.workspaceId, (tx) => touchLastLogin(tx, user.id, now))
-  return { id: user.id, workspaceId: user.workspaceId }
+  return { id: user.id, workspaceId: user.workspaceId, mustChangePassword: user.mustChangePassword }
 }
