@@ -37,6 +37,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected)
 }
 
+/** A random password to hand over once (a reset): 96 bits, 16 URL-safe characters. */
+export function generatePassword(): string {
+  return randomBytes(12).toString('base64url')
+}
+
 // Verifying against this when the email is unknown keeps both failures equally slow. Made on
 // first use, so importing this module (every CLI command) costs no scrypt run.
 let decoyHash: Promise<string> | undefined
