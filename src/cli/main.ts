@@ -8,6 +8,7 @@ import { AppError } from '../errors.js'
 import { startServer } from '../main.js'
 import { apikeyCreate, userCreate, workspaceCreate, type CommandDeps } from './commands.js'
 import { loadDemo } from './demo.js'
+import { userPassword } from './user-password.js'
 import { webhooksReplay } from './webhooks.js'
 import { auditVerify } from './audit.js'
 import { createJobQueue } from '../jobs/runner.js'
@@ -17,6 +18,7 @@ type DataCommand = (deps: CommandDeps, argv: string[]) => Promise<unknown>
 const DATA_COMMANDS: Record<string, DataCommand> = {
   'workspace:create': workspaceCreate,
   'user:create': userCreate,
+  'user:password': (deps, argv) => userPassword(deps, argv),
   'apikey:create': apikeyCreate,
   'webhooks:replay': webhooksReplay,
   'audit:verify': auditVerify,
