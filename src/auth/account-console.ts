@@ -4,11 +4,27 @@ import type { AppEnv } from '../http/env.js'
 import { currentPrincipal, requireRole } from '../http/roles.js'
 import { auditRequest } from '../audit/actor.js'
 import { formFields } from '../http/forms.js'
-import { isAppError } from '../errors.js'
+import { clientIp } from '../http/client-info.js'
+import { AppError, ERRORS } from '../errors.js'
 import { changeOwnPassword } from './change-password.js'
+import { assertNotThrottled, recordWrongPassword, type PasswordAttempt } from './login.js'
 
-function renderAccount(c: Context<AppEnv>, flash: { notice?: string; error?: string } = {}) {
-  return c.html(c.var.render('account/index', flash), flash.error ? 422 : 200)
+type Flash = { notice?: string; error?: string }
+
+function renderAccount(c: Context<AppEnv>, flash: Flash = {}, status: 200 | 422 | 429 = 200) {
+  return c.html(c.var.render('account/index', flash), status)
+}
+
+async function answerFailure(c: Context<AppEnv>, error: unknown, attempt: PasswordAttempt) {
+  if (!(error instanceof AppError)) throw error
+  if (error.code === 'rate_limited') {
+    const retryAfter = error.extra?.retryAfter
+    if (typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter))
+    return renderAccount(c, { error: error.detail ?? error.message }, 429)
+  }
+  if (error.code !== 'validation_failed') throw error
+  if (error.extra?.wrongPassword === true) await recordWrongPassword(c.var.deps, attempt)
+  return renderAccount(c, { error: error.detail ?? error.message }, ERRORS.validation_failed.status)
 }
 
 /** /account: every signed-in user's own page, where they change their password. */
@@ -17,7 +33,10 @@ export const accountConsole = new Hono<AppEnv>()
   .post('/account/password', requireRole('sales'), async (c) => {
     const { current = '', next = '', repeat = '' } = await formFields(c)
     const actor = currentPrincipal(c)
+    // Wrong current passwords count against the same limits as failed logins.
+    const attempt = { email: actor.email ?? '', ip: clientIp(c) }
     try {
+      await assertNotThrottled(c.var.deps, attempt)
       await c.var.tenant(async (tx) => {
         await changeOwnPassword(tx, actor, { current, next, repeat }, c.var.deps.now())
         await auditRequest(c, tx, {
@@ -27,8 +46,7 @@ export const accountConsole = new Hono<AppEnv>()
         })
       })
     } catch (error) {
-      if (!isAppError(error, 'validation_failed')) throw error
-      return renderAccount(c, { error: error.detail ?? error.message })
+      return answerFailure(c, error, attempt)
     }
     // This request's principal was loaded before the change; the page should show the new state.
     c.set('principal', { ...actor, mustChangePassword: false })

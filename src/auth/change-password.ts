@@ -24,7 +24,10 @@ export async function changeOwnPassword(
   // Asked even with a live session: a borrowed or left-open session must not be able to lock
   // its owner out.
   if (!(await verifyPassword(input.current, user.passwordHash))) {
-    throw new AppError('validation_failed', 'Your current password is not right')
+    // Marked so the caller counts it like a failed login: a session is not a licence to guess.
+    throw new AppError('validation_failed', 'Your current password is not right', {
+      wrongPassword: true,
+    })
   }
   if (input.next !== input.repeat) {
     throw new AppError('validation_failed', 'The two new passwords are not the same')

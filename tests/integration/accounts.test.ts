@@ -88,6 +88,22 @@ describe('/account: changing your own password', () => {
     expect(await auditOf(ws, 'user.password_change')).toEqual([])
   })
 
+  it('counts wrong current passwords like failed logins, and blocks after five', async () => {
+    const ws = await seedWorkspace(t.deps, 'Guess')
+    const session = new ConsoleSession(t.app, '198.51.100.77')
+    expect((await session.login(ws.users.admin.email)).status).toBe(303)
+    for (let attempt = 0; attempt < 5; attempt++) {
+      expect((await change(session, { current: `guess number ${attempt}` })).status).toBe(422)
+    }
+    const blocked = await change(session)
+    expect(blocked.status).toBe(429)
+    expect(blocked.headers.get('retry-after')).toMatch(/^\d+$/)
+    expect(await blocked.text()).toContain('Too many attempts')
+    expect(await auditOf(ws, 'user.password_change')).toEqual([])
+    const login = await new ConsoleSession(t.app, '198.51.100.78').login(ws.users.admin.email)
+    expect(login.status).toBe(429)
+  })
+
   it('refuses a change without the CSRF token, or without a session', async () => {
     const ws = await seedWorkspace(t.deps, 'Csrf')
     const session = await signedIn(t.app, ws.users.sales)
