@@ -1,5 +1,5 @@
 /** Shortest password accepted for a console user. */
-export const MIN_PASSWORD_LENGTH = 10
+const MIN_PASSWORD_LENGTH = 10
 // scrypt hashes whatever it is given; a cap keeps a pasted megabyte from costing a login's worth
 // of CPU per request.
 const MAX_PASSWORD_BYTES = 1024
