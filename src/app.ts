@@ -10,10 +10,12 @@ import { securityHeaders } from './http/security-headers.js'
 import { handleError, handleNotFound, isMachinePath } from './http/error-handler.js'
 import { sessionLoader } from './http/session.js'
 import { csrfProtection } from './http/csrf.js'
+import { passwordChangeGate } from './http/password-gate.js'
 import { apiKeyAuth } from './http/api-auth.js'
 import { publicRoute } from './http/roles.js'
 import { healthRoutes } from './http/health.js'
 import { authConsole } from './auth/console.js'
+import { accountConsole } from './auth/account-console.js'
 import { homeConsole } from './console/console.js'
 import { inboxConsole } from './inbox/console.js'
 import { createLiveFeed } from './inbox/live-feed.js'
@@ -105,7 +107,15 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1', sendsApi(kickSending))
   app.route('/api/v1', mediaRoutes)
 
-  app.use('*', ...consoleOnly(limitBody(CONSOLE_BODY_LIMIT), sessionLoader, csrfProtection))
+  app.use(
+    '*',
+    ...consoleOnly(
+      limitBody(CONSOLE_BODY_LIMIT),
+      sessionLoader,
+      csrfProtection,
+      passwordChangeGate,
+    ),
+  )
   app.route('/', homeConsole)
   app.route('/', inboxConsole({ feed: createLiveFeed(deps), kickSending }))
   app.route('/', contactsConsole)
@@ -113,6 +123,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', consentConsole)
   app.route('/', auditConsole)
   app.route('/', authConsole)
+  app.route('/', accountConsole)
   app.route('/', usersConsole)
   app.route('/', mediaRoutes)
   app.route('/', settingsConsole)

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm'
+import { and, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
 import { apiKeys, loginThrottle, sessions, users, workspaces } from '../db/schema.js'
 import type { ThrottleState } from './throttle-rules.js'
@@ -85,12 +85,23 @@ export async function revokeSession(tx: Tx, sessionId: string, now: Date) {
   await tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, sessionId))
 }
 
-/** Revokes every session of a user (deactivation, role change). */
-export async function revokeUserSessions(tx: Tx, userId: string, now: Date) {
+/** Revokes every session of a user (deactivation, role change), but `keepSessionId` if given. */
+export async function revokeUserSessions(
+  tx: Tx,
+  userId: string,
+  now: Date,
+  keepSessionId?: string,
+) {
   await tx
     .update(sessions)
     .set({ revokedAt: now })
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        keepSessionId === undefined ? undefined : ne(sessions.id, keepSessionId),
+      ),
+    )
 }
 
 /** Deletes sessions that ended (expired or revoked) before `before`, across workspaces. */

@@ -8,27 +8,31 @@ import { AppError, ERRORS } from '../errors.js'
 import { authenticate } from './login.js'
 import { endSession, startSession } from './sessions.js'
 import { needsSetup, setUpFirstWorkspace } from './setup.js'
+import { safeNextPath } from './next-path.js'
 
 /** Login, logout and first-run setup pages. */
 export const authConsole = new Hono<AppEnv>()
   .get('/login', publicRoute(), async (c) => {
     if (await needsSetup(c.var.deps)) return c.redirect('/setup', 303)
-    if (c.var.principal) return c.redirect('/', 303)
-    return c.html(c.var.render('auth/login', { email: '' }))
+    const next = safeNextPath(c.req.query('next'))
+    if (c.var.principal) return c.redirect(next ?? '/', 303)
+    return c.html(c.var.render('auth/login', { email: '', next }))
   })
   .post('/login', publicRoute(), async (c) => {
-    const { email = '', password = '' } = await formFields(c)
+    const { email = '', password = '', next: asked } = await formFields(c)
+    const next = safeNextPath(asked)
     try {
       const user = await authenticate(c.var.deps, { email, password, ip: clientIp(c) })
       const session = await startSession(c.var.deps, user)
       setSessionCookie(c, session.token, session.expiresAt)
-      return c.redirect('/', 303)
+      // A temporary password is replaced first; every other page would send them there anyway.
+      return c.redirect(user.mustChangePassword ? '/account' : (next ?? '/'), 303)
     } catch (error) {
       if (!(error instanceof AppError) || !['unauthorized', 'rate_limited'].includes(error.code))
         throw error
       const retryAfter = error.extra?.retryAfter
       if (typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter))
-      const page = c.var.render('auth/login', { email, error: error.detail })
+      const page = c.var.render('auth/login', { email, next, error: error.detail })
       return c.html(page, ERRORS[error.code].status)
     }
   })

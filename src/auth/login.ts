@@ -3,7 +3,12 @@ import type { AppDeps } from '../http/env.js'
 import { withSystem, withTenant } from '../db/tenant.js'
 import { AppError } from '../errors.js'
 import { verifyDecoy, verifyPassword } from './passwords.js'
-import { recordFailure, retryAfterSeconds, type ThrottlePolicy } from './throttle-rules.js'
+import {
+  recordFailure,
+  retryAfterSeconds,
+  type ThrottlePolicy,
+  type ThrottleState,
+} from './throttle-rules.js'
 import { clearThrottle, findUserByEmail, loadThrottles, saveThrottle } from './auth.repo.js'
 import { touchLastLogin } from '../users/users.repo.js'
 
@@ -20,13 +25,17 @@ function throttleKeys(email: string, ip: string) {
   return { account: `account:${account}`, address: `ip:${ip}` }
 }
 
-/** Checks credentials with throttling; returns the user to start a session for. */
-export async function authenticate(
-  deps: Pick<AppDeps, 'db' | 'now'>,
-  input: { email: string; password: string; ip: string },
-) {
+type ThrottleDeps = Pick<AppDeps, 'db' | 'now'>
+/** Who is trying a password, and from where. */
+export interface PasswordAttempt {
+  readonly email: string
+  readonly ip: string
+}
+
+/** Refuses with rate_limited while the account or the client address is blocked. */
+export async function assertNotThrottled(deps: ThrottleDeps, attempt: PasswordAttempt) {
   const now = deps.now()
-  const keys = throttleKeys(input.email, input.ip)
+  const keys = throttleKeys(attempt.email, attempt.ip)
   const throttles = await withSystem(deps.db, (tx) =>
     loadThrottles(tx, [keys.account, keys.address]),
   )
@@ -39,26 +48,48 @@ export async function authenticate(
       retryAfter: wait,
     })
   }
+  return throttles
+}
+
+/** Counts a wrong password against both the account and the client address. */
+export async function recordWrongPassword(
+  deps: ThrottleDeps,
+  attempt: PasswordAttempt,
+  throttles?: Map<string, ThrottleState>,
+) {
+  const now = deps.now()
+  const keys = throttleKeys(attempt.email, attempt.ip)
+  await withSystem(deps.db, async (tx) => {
+    const states = throttles ?? (await loadThrottles(tx, [keys.account, keys.address]))
+    await saveThrottle(
+      tx,
+      keys.account,
+      recordFailure(states.get(keys.account), now, ACCOUNT_POLICY),
+    )
+    await saveThrottle(
+      tx,
+      keys.address,
+      recordFailure(states.get(keys.address), now, ADDRESS_POLICY),
+    )
+  })
+}
+
+/** Checks credentials with throttling; returns the user to start a session for. */
+export async function authenticate(
+  deps: ThrottleDeps,
+  input: PasswordAttempt & { password: string },
+) {
+  const throttles = await assertNotThrottled(deps, input)
   const user = await withSystem(deps.db, (tx) => findUserByEmail(tx, input.email))
   const valid = user
     ? await verifyPassword(input.password, user.passwordHash)
     : await verifyDecoy(input.password)
   if (!user || !valid || !user.active) {
-    await withSystem(deps.db, async (tx) => {
-      await saveThrottle(
-        tx,
-        keys.account,
-        recordFailure(throttles.get(keys.account), now, ACCOUNT_POLICY),
-      )
-      await saveThrottle(
-        tx,
-        keys.address,
-        recordFailure(throttles.get(keys.address), now, ADDRESS_POLICY),
-      )
-    })
+    await recordWrongPassword(deps, input, throttles)
     throw new AppError('unauthorized', BAD_CREDENTIALS)
   }
+  const keys = throttleKeys(input.email, input.ip)
   await withSystem(deps.db, (tx) => clearThrottle(tx, keys.account))
-  await withTenant(deps.db, user.workspaceId, (tx) => touchLastLogin(tx, user.id, now))
-  return { id: user.id, workspaceId: user.workspaceId }
+  await withTenant(deps.db, user.workspaceId, (tx) => touchLastLogin(tx, user.id, deps.now()))
+  return { id: user.id, workspaceId: user.workspaceId, mustChangePassword: user.mustChangePassword }
 }

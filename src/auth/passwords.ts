@@ -3,8 +3,6 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 // scrypt from node:crypto: no native dependency; N=2^15 takes ~60 ms here, slow enough for a login.
 const PARAMS = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }
 const KEY_LENGTH = 32
-/** Shortest password accepted for a console user. */
-export const MIN_PASSWORD_LENGTH = 10
 
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -37,6 +35,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const options = { N: Number(n), r: Number(r), p: Number(p), maxmem: PARAMS.maxmem }
   const actual = await derive(password, Buffer.from(salt, 'base64'), options)
   return actual.length === expected.length && timingSafeEqual(actual, expected)
+}
+
+/** A random password to hand over once (a reset): 96 bits, 16 URL-safe characters. */
+export function generatePassword(): string {
+  return randomBytes(12).toString('base64url')
 }
 
 // Verifying against this when the email is unknown keeps both failures equally slow. Made on

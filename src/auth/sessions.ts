@@ -57,6 +57,7 @@ export async function loadActiveSession(
       name: user.name,
       email: user.email,
       sessionId,
+      mustChangePassword: user.mustChangePassword,
     }
   })
 }

@@ -14,6 +14,7 @@ import {
   type CommandDeps,
 } from './commands.js'
 import { loadDemo } from './demo.js'
+import { userPassword } from './user-password.js'
 import { webhooksReplay } from './webhooks.js'
 import { auditVerify } from './audit.js'
 import { createJobQueue } from '../jobs/runner.js'
@@ -24,6 +25,7 @@ const DATA_COMMANDS: Record<string, DataCommand> = {
   'workspace:create': workspaceCreate,
   'workspace:connect': workspaceConnect,
   'user:create': userCreate,
+  'user:password': (deps, argv) => userPassword(deps, argv),
   'apikey:create': apikeyCreate,
   'webhooks:replay': webhooksReplay,
   'audit:verify': auditVerify,

@@ -16,6 +16,8 @@ export interface Principal {
   readonly name: string
   readonly email?: string
   readonly sessionId?: string
+  /** A console user whose password someone else set; the console asks for a new one first. */
+  readonly mustChangePassword?: boolean
 }
 
 /** Everything a request handler may use; built once in main.ts (or a test) and passed to createApp. */

@@ -52,7 +52,12 @@ function redirectToLogin(c: Context<AppEnv>): Response {
     c.header('HX-Redirect', '/login')
     return c.body(null, 401)
   }
-  return c.redirect('/login', 303)
+  // A page someone opened (a shared link, an expired tab) is where they land after logging in;
+  // the login route checks the path again before it redirects there.
+  const url = new URL(c.req.url)
+  const page = url.pathname + url.search
+  if (c.req.method !== 'GET' || page === '/') return c.redirect('/login', 303)
+  return c.redirect(`/login?${new URLSearchParams({ next: page }).toString()}`, 303)
 }
 
 /** 404 for unknown routes, in the same two shapes. */

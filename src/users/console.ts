@@ -6,11 +6,16 @@ import { auditRequest } from '../audit/actor.js'
 import { formFields, isHtmx } from '../http/forms.js'
 import { AppError, ERRORS } from '../errors.js'
 import { createUser } from './create-user.js'
-import { changeUserRole, setUserActive } from './manage-user.js'
+import { changeUserRole, resetUserPassword, setUserActive } from './manage-user.js'
 import { assignableRoles, loadUserDirectory } from './list-users.js'
 import { isRole } from './rules.js'
 
-type Flash = { notice?: string; error?: string; values?: Record<string, string> }
+type Flash = {
+  notice?: string
+  error?: string
+  values?: Record<string, string>
+  reset?: { name: string; email: string; password: string }
+}
 
 async function renderUsers(
   c: Context<AppEnv>,
@@ -41,7 +46,7 @@ function userEvent(action: string, userId: string, details?: Record<string, unkn
   return { action, recordType: 'user', recordId: userId, ...(details && { details }) }
 }
 
-/** Users management for owners and admins: create, change role, deactivate and reactivate. */
+/** Users management for owners and admins: create, change role, reset password, (de)activate. */
 export const usersConsole = new Hono<AppEnv>()
   .get('/users', requireRole('admin'), (c) => renderUsers(c))
   .post('/users', requireRole('admin'), async (c) => {
@@ -93,6 +98,21 @@ export const usersConsole = new Hono<AppEnv>()
         await auditRequest(c, tx, userEvent(action, c.req.param('id')))
       })
       return await renderUsers(c, { notice: makeActive ? 'User reactivated' : 'User deactivated' })
+    } catch (error) {
+      return answerFailure(c, error)
+    }
+  })
+  .post('/users/:id/password', requireRole('admin'), async (c) => {
+    try {
+      const actor = currentPrincipal(c)
+      const reset = await c.var.tenant(async (tx) => {
+        const done = await resetUserPassword(tx, actor, c.req.param('id'), c.var.deps.now())
+        await auditRequest(c, tx, userEvent('user.password_reset', c.req.param('id')))
+        return done
+      })
+      // The page carries a password: no cache, no back-button copy.
+      c.header('Cache-Control', 'no-store')
+      return await renderUsers(c, { reset })
     } catch (error) {
       return answerFailure(c, error)
     }

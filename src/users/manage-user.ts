@@ -3,6 +3,8 @@ import { isUuid, type Tx } from '../db/tenant.js'
 import type { Role } from '../db/schema.js'
 import { AppError } from '../errors.js'
 import { revokeUserSessions } from '../auth/auth.repo.js'
+import { generatePassword } from '../auth/passwords.js'
+import { storePassword } from '../auth/store-password.js'
 import { mayManage } from './rules.js'
 import { findUser, lockActiveOwners, updateUserActive, updateUserRole } from './users.repo.js'
 
@@ -51,4 +53,19 @@ export async function setUserActive(
   if (!active && target.role === 'owner' && target.active) await assertOwnerRemains(tx, target.id)
   await updateUserActive(tx, target.id, active)
   if (!active) await revokeUserSessions(tx, target.id, now)
+}
+
+/**
+ * Replaces a user's password with a generated one, shown once to the admin who hands it over;
+ * their sessions end and they must choose their own at next login. Generated rather than typed so
+ * it is never weak and never lands in the admin's browser autofill.
+ */
+export async function resetUserPassword(tx: Tx, actor: Principal, userId: string, now: Date) {
+  const target = await loadManageable(tx, actor, userId)
+  if (target.id === actor.id) {
+    throw new AppError('validation_failed', 'Change your own password on your account page')
+  }
+  const password = generatePassword()
+  await storePassword(tx, { userId: target.id, password, mustChange: true, now })
+  return { name: target.name, email: target.email, password }
 }

@@ -1,6 +1,6 @@
 import { ROLES, type Role } from '../db/schema.js'
 import { roleAtLeast } from '../http/roles.js'
-import { MIN_PASSWORD_LENGTH } from '../auth/passwords.js'
+import { passwordProblem } from '../auth/password-rules.js'
 
 /** Fields a new console user is created with, as typed by a person or a script. */
 export interface UserInput {
@@ -35,9 +35,8 @@ export function validateUser(input: UserInput): { problems: string[]; user?: Val
   const name = input.name.trim() || email.split('@')[0] || ''
   const phone = input.phone?.replace(/[\s()-]/g, '') || undefined
   if (!EMAIL.test(email)) problems.push('Email must look like name@example.com')
-  if (input.password.length < MIN_PASSWORD_LENGTH) {
-    problems.push(`Password must be at least ${MIN_PASSWORD_LENGTH} characters`)
-  }
+  const passwordTrouble = passwordProblem(input.password)
+  if (passwordTrouble) problems.push(passwordTrouble)
   if (!isRole(input.role)) problems.push(`Role must be one of ${ROLES.join(', ')}`)
   if (phone !== undefined && !E164.test(phone)) {
     problems.push('Phone must be in international format, like +919876543210')

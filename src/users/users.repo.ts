@@ -52,6 +52,15 @@ export async function lockActiveOwners(tx: Tx): Promise<string[]> {
   return rows.map((row) => row.id)
 }
 
+/** Replaces a user's password hash, and whether they must choose a new one at next login. */
+export async function updatePassword(
+  tx: Tx,
+  id: string,
+  change: { passwordHash: string; mustChangePassword: boolean },
+) {
+  await tx.update(users).set(change).where(eq(users.id, id))
+}
+
 /** Stamps a successful login. */
 export async function touchLastLogin(tx: Tx, id: string, now: Date) {
   await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, id))

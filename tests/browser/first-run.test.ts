@@ -25,6 +25,7 @@ const OWNER = {
   password: 'owner-pass-123',
 }
 const SALES = { name: 'Sam Sales', email: 'sam@greenhouse.example', password: 'sales-pass-456' }
+const NEW_PASSWORDS = { owner: 'owner-pass-789-new', sales: 'sales-own-choice-1' }
 const PHONE_NUMBER_ID = '106540352242922'
 const WABA_ID = '102290129340398'
 // The system user token the owner pastes; the fake Meta accepts only this one.
@@ -35,6 +36,7 @@ const ACCESS_TOKEN = 'EAAG-greenhouse-system-user-token-0123456789'
 const EXPECTED_CONSOLE_ERRORS = [
   /Failed to load resource: the server responded with a status of 404 .*\/favicon\.ico\)$/,
   /Failed to load resource: the server responded with a status of 401/, // wrong password
+  /Failed to load resource: the server responded with a status of 422/, // wrong current password
   /Failed to load resource: the server responded with a status of 403/, // sales visits /users
   /Failed to load resource: the server responded with a status of 422/, // a mistyped token
 ]
@@ -324,6 +326,65 @@ describe('first run of a fresh Parley', () => {
       'Ben Ode +15550100002 All messages Keyword (STOP, START…) stop · en the contact',
     )
     await screenshotsAtTwoWidths(owner, 'opt-out-log')
+  })
+
+  it("lets the owner reset the sales user's password; its first use leads to /account", async () => {
+    await owner
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Users' })
+      .click()
+    await owner.waitForURL((url) => url.pathname === '/users')
+    owner.once('dialog', (dialog) => void dialog.accept())
+    await owner
+      .getByRole('row')
+      .filter({ hasText: SALES.email })
+      .getByRole('button', { name: 'Reset password' })
+      .click()
+    const shown = owner.getByRole('status').filter({ hasText: 'Temporary password for' })
+    await shown.waitFor()
+    const temporary = (await shown.locator('code').textContent()) ?? ''
+    expect(temporary).toMatch(/^[\w-]{16}$/)
+    await screenshotsAtTwoWidths(owner, 'users-reset')
+
+    await sales.goto('/login')
+    await sales.fill('#email', SALES.email)
+    await sales.fill('#password', temporary)
+    await sales.getByRole('button', { name: 'Log in' }).click()
+    await sales.waitForURL((url) => url.pathname === '/account')
+    expect(await sales.getByRole('alert').textContent()).toContain('set by someone else')
+    await sales.goto('/contacts')
+    expect(pathOf(sales)).toBe('/account')
+    await sales.fill('#current', temporary)
+    await sales.fill('#next', NEW_PASSWORDS.sales)
+    await sales.fill('#repeat', NEW_PASSWORDS.sales)
+    await sales.getByRole('button', { name: 'Change password' }).click()
+    await sales.getByRole('status').filter({ hasText: 'Password changed' }).waitFor()
+    await sales.goto('/contacts')
+    expect(pathOf(sales)).toBe('/contacts')
+  })
+
+  it('lets the owner change a password at /account, log out, and log in with the new one', async () => {
+    await owner.locator('.whoami').getByRole('link', { name: OWNER.name }).click()
+    await owner.waitForURL((url) => url.pathname === '/account')
+    await owner.fill('#current', 'not the password at all')
+    await owner.fill('#next', NEW_PASSWORDS.owner)
+    await owner.fill('#repeat', NEW_PASSWORDS.owner)
+    await owner.getByRole('button', { name: 'Change password' }).click()
+    expect(await owner.getByRole('alert').textContent()).toContain('current password is not right')
+    await owner.fill('#current', OWNER.password)
+    await owner.fill('#next', NEW_PASSWORDS.owner)
+    await owner.fill('#repeat', NEW_PASSWORDS.owner)
+    await owner.getByRole('button', { name: 'Change password' }).click()
+    await owner.getByRole('status').filter({ hasText: 'Password changed' }).waitFor()
+    await screenshotsAtTwoWidths(owner, 'account')
+
+    await owner.getByRole('button', { name: 'Log out' }).click()
+    await owner.waitForURL((url) => url.pathname === '/login')
+    await owner.fill('#email', OWNER.email)
+    await owner.fill('#password', NEW_PASSWORDS.owner)
+    await owner.getByRole('button', { name: 'Log in' }).click()
+    await owner.waitForURL((url) => url.pathname === '/')
+    expect(await owner.getByRole('heading', { level: 1 }).textContent()).toBe(WORKSPACE)
   })
 
   it('logs the owner out to the login page', async () => {

@@ -101,7 +101,7 @@ describe('sessions', () => {
     t.clock.advance(11 * HOUR)
     expect((await session.get('/inbox')).status).toBe(200)
     t.clock.advance(13 * HOUR)
-    expect((await session.get('/inbox')).headers.get('location')).toBe('/login')
+    expect((await session.get('/inbox')).headers.get('location')).toBe('/login?next=%2Finbox')
   })
 
   it('ends an active session seven days after login', async () => {
@@ -111,7 +111,7 @@ describe('sessions', () => {
       expect((await session.get('/inbox')).status).toBe(200)
     }
     t.clock.advance(11 * HOUR)
-    expect((await session.get('/inbox')).headers.get('location')).toBe('/login')
+    expect((await session.get('/inbox')).headers.get('location')).toBe('/login?next=%2Finbox')
   })
 
   it('revokes the session on logout so the old cookie no longer works', async () => {

@@ -102,13 +102,17 @@ describe('the parley command', () => {
     ],
     [
       ['frobnicate'],
-      'parley: unknown command "frobnicate". usage: parley <serve|workspace:create|workspace:connect|user:create|apikey:create|webhooks:replay|audit:verify|demo|migrate> [flags]',
+      'parley: unknown command "frobnicate". usage: parley <serve|workspace:create|workspace:connect|user:create|user:password|apikey:create|webhooks:replay|audit:verify|demo|migrate> [flags]',
     ],
     [
       ['webhooks:replay', '--since', 'last tuesday'],
       'parley: --since must be an ISO date or time, not "last tuesday"',
     ],
     [['audit:verify', '--workspace', 'acme'], 'parley: --workspace must be a workspace id'],
+    [
+      ['user:password', '--email', 'mo@acme.test'],
+      'parley: no --password given and stdin is not a terminal',
+    ],
     [
       ['webhooks:replay', '--failed', 'yes'],
       "parley: Unexpected argument 'yes'. This command does not take positional arguments",

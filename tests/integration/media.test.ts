@@ -127,7 +127,7 @@ describe('inbound media', () => {
     expect((await (await signedIn(other)).get(`/media/${job.messageId}`)).status).toBe(404)
     const anonymous = await new ConsoleSession(app).get(`/media/${job.messageId}`)
     expect([302, 303]).toContain(anonymous.status)
-    expect(anonymous.headers.get('location')).toBe('/login')
+    expect(anonymous.headers.get('location')).toBe(`/login?next=%2Fmedia%2F${job.messageId}`)
   })
 
   it('serves the same file to integrations with an API key of the workspace only', async () => {

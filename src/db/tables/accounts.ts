@@ -48,6 +48,8 @@ export const users = pgTable(
     phoneEnc: text('phone_enc'),
     phoneIndex: text('phone_index'),
     active: boolean('active').notNull().default(true),
+    // Set when someone else chose the password (a reset, the CLI); the console then asks for a new one.
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
     createdAt: createdAt(),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
   },

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest'
+import { passwordProblem } from './password-rules.js'
+
+describe('passwordProblem', () => {
+  it.each([
+    { password: 'long enough', problem: undefined, why: 'ten or more characters' },
+    { password: 'spaced out pass phrase', problem: undefined, why: 'a phrase with spaces' },
+    { password: 'ééééééééé', problem: 'Password must be at least 10 characters', why: 'nine' },
+    { password: '', problem: 'Password must be at least 10 characters', why: 'empty' },
+    { password: ' '.repeat(12), problem: 'Password must not be only spaces', why: 'only spaces' },
+    { password: '\t\n'.repeat(6), problem: 'Password must not be only spaces', why: 'whitespace' },
+    { password: 'x'.repeat(1024), problem: undefined, why: 'exactly 1 KB' },
+    {
+      password: 'x'.repeat(1025),
+      problem: 'Password must be at most 1024 bytes',
+      why: 'over 1 KB',
+    },
+    {
+      password: 'é'.repeat(513),
+      problem: 'Password must be at most 1024 bytes',
+      why: '1026 UTF-8 bytes',
+    },
+  ])('$why → $problem', ({ password, problem }) => {
+    expect(passwordProblem(password)).toBe(problem)
+  })
+})
