@@ -1,5 +1,6 @@
 import type { AppDeps, Principal } from '../http/env.js'
 import { withTenant } from '../db/tenant.js'
+import { timeZoneOf } from '../console/time-zone.js'
 import { signSessionToken } from '../http/session.js'
 import { findLiveSession, insertSession, revokeSession, touchSession } from './auth.repo.js'
 
@@ -57,6 +58,7 @@ export async function loadActiveSession(
       name: user.name,
       email: user.email,
       sessionId,
+      timeZone: timeZoneOf(row.workspaceSettings),
     }
   })
 }

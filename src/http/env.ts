@@ -16,6 +16,8 @@ export interface Principal {
   readonly name: string
   readonly email?: string
   readonly sessionId?: string
+  /** The workspace's IANA zone: times are shown, and bare dates read, on its clock. */
+  readonly timeZone: string
 }
 
 /** Everything a request handler may use; built once in main.ts (or a test) and passed to createApp. */

@@ -100,6 +100,34 @@ export async function listInboxRows(tx: Tx, filter: InboxFilter) {
   return pageOf(rows, filter.limit)
 }
 
+/** How many conversations each inbox view holds for one viewer. */
+export type InboxCounts = Readonly<Record<InboxView, number>>
+
+/**
+ * The inbox tabs' counts in one pass over the viewer's conversations (FILTER clauses rather than
+ * a query per tab). Sales count only their own and the unassigned, as their list shows them.
+ */
+export async function countInboxViews(
+  tx: Tx,
+  viewer: { userId: string; ownAndUnassignedOnly: boolean },
+): Promise<InboxCounts> {
+  const [counts] = await tx
+    .select({
+      mine: sql<number>`count(*) filter (where ${conversations.assigneeId} = ${viewer.userId})::int`,
+      unassigned: sql<number>`count(*) filter (where ${conversations.assigneeId} is null)::int`,
+      all: sql<number>`count(*)::int`,
+      opted_out: sql<number>`count(*) filter (where ${contacts.consentState} = 'opted_out')::int`,
+    })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(
+      viewer.ownAndUnassignedOnly
+        ? or(eq(conversations.assigneeId, viewer.userId), isNull(conversations.assigneeId))
+        : undefined,
+    )
+  return counts ?? { mine: 0, unassigned: 0, all: 0, opted_out: 0 }
+}
+
 /** A conversation row of the inbox list. */
 export type InboxRow = Awaited<ReturnType<typeof listInboxRows>>['rows'][number]
 
