@@ -108,7 +108,8 @@ async function* csvRecords(
   yield encoder.encode(CONSENT_CSV_HEADER)
   let page = first
   for (;;) {
-    if (page.data.length > 0) yield encoder.encode(page.data.map((entry) => consentCsvLine(entry, timeZone)).join(''))
+    if (page.data.length > 0)
+      yield encoder.encode(page.data.map((entry) => consentCsvLine(entry, timeZone)).join(''))
     if (page.nextCursor === null) return
     page = await readPage(page.nextCursor)
   }

@@ -49,7 +49,9 @@ const entry: ConsentEntry = {
 
 describe('consent CSV', () => {
   it('has one header cell per column of a record', () => {
-    expect(CONSENT_CSV_HEADER.split(',')).toHaveLength(consentCsvLine(entry, 'UTC').split(',').length)
+    expect(CONSENT_CSV_HEADER.split(',')).toHaveLength(
+      consentCsvLine(entry, 'UTC').split(',').length,
+    )
   })
 
   it('writes an entry in header order with quoting and formula defusing', () => {
@@ -61,7 +63,9 @@ describe('consent CSV', () => {
 
   it('writes times with the offset of the zone it is given', () => {
     const line = consentCsvLine(entry, 'Asia/Kolkata')
-    expect(line.startsWith('2026-04-16T06:10:37.000+05:30,2026-04-16T06:10:38.000+05:30,')).toBe(true)
+    expect(line.startsWith('2026-04-16T06:10:37.000+05:30,2026-04-16T06:10:38.000+05:30,')).toBe(
+      true,
+    )
   })
 
   it('leaves the contact cells empty for an erased contact and marks superseded entries', () => {

@@ -58,6 +58,8 @@ describe('timeZoneChoices', () => {
   it('offers UTC first and keeps a stored spelling the runtime lists under another name', () => {
     expect(timeZoneChoices('UTC')[0]).toBe('UTC')
     expect(timeZoneChoices('Asia/Kolkata')).toContain('Asia/Kolkata')
-    expect(timeZoneChoices('America/Sao_Paulo').filter((z) => z === 'America/Sao_Paulo')).toHaveLength(1)
+    expect(
+      timeZoneChoices('America/Sao_Paulo').filter((z) => z === 'America/Sao_Paulo'),
+    ).toHaveLength(1)
   })
 })

@@ -15,7 +15,10 @@ export function parseDayBound(
   if (raw === undefined || raw === '') return undefined
   const valid = !Number.isNaN(Date.parse(DATE_ONLY.test(raw) ? `${raw}T00:00:00Z` : raw))
   if (!valid) {
-    throw new AppError('validation_failed', `${bound.name} must be a date (2026-11-20) or an ISO time`)
+    throw new AppError(
+      'validation_failed',
+      `${bound.name} must be a date (2026-11-20) or an ISO time`,
+    )
   }
   if (!DATE_ONLY.test(raw)) return new Date(raw)
   return startOfDay(bound.isEnd ? nextDay(raw) : raw, bound.timeZone)

@@ -50,7 +50,12 @@ export async function loadComposer(
     flash: options.flash ?? {},
   }
   if (mode.kind === 'opted_out') {
-    return { ...common, mode: mode.kind, notice: optedOutNotice(contact, options.timeZone), templates: [] }
+    return {
+      ...common,
+      mode: mode.kind,
+      notice: optedOutNotice(contact, options.timeZone),
+      templates: [],
+    }
   }
   const templates = await templateChoices(tx, contact, options.now)
   // The zone is named: an agent may sit elsewhere than the workspace's clock.

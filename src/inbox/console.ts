@@ -48,7 +48,10 @@ async function renderInbox(c: Context<AppEnv>) {
     current: value === view,
   }))
   const empty = emptyInboxOf(view, counts)
-  const emptyLink = empty.link && { ...empty.link, href: hrefWith('/inbox', { view: empty.link.view }) }
+  const emptyLink = empty.link && {
+    ...empty.link,
+    href: hrefWith('/inbox', { view: empty.link.view }),
+  }
   const moreHref = page.nextCursor && hrefWith('/inbox', { view, q, cursor: page.nextCursor })
   const listHref = hrefWith('/inbox', { view, q })
   const paused = sendingPause && {

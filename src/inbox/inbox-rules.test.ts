@@ -43,9 +43,19 @@ describe('emptyInboxOf', () => {
   })
   it.each([
     ['mine', counts(0, 0, 0), /^No conversations here yet: they appear when someone writes/, null],
-    ['mine', counts(0, 3, 3), /^Nothing is assigned to you\. 3 conversations waiting/, 'unassigned'],
+    [
+      'mine',
+      counts(0, 3, 3),
+      /^Nothing is assigned to you\. 3 conversations waiting/,
+      'unassigned',
+    ],
     ['mine', counts(0, 1, 1), /1 conversation waiting for someone to take them/, 'unassigned'],
-    ['unassigned', counts(2, 0, 2), /^Every conversation is assigned\. 2 conversations in the inbox/, 'all'],
+    [
+      'unassigned',
+      counts(2, 0, 2),
+      /^Every conversation is assigned\. 2 conversations in the inbox/,
+      'all',
+    ],
     ['opted_out', counts(2, 0, 2), /^No opted-out contacts\. 2 conversations/, 'all'],
   ] as const)('an empty %s view with %o says %s', (view, given, text, link) => {
     const empty = emptyInboxOf(view, given)

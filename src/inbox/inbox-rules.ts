@@ -51,7 +51,9 @@ export function emptyInboxOf(
   counts: Readonly<Record<InboxView, number>>,
 ): EmptyInbox {
   if (counts.all === 0) {
-    return { text: 'No conversations here yet: they appear when someone writes to your WhatsApp number.' }
+    return {
+      text: 'No conversations here yet: they appear when someone writes to your WhatsApp number.',
+    }
   }
   const here = {
     mine: 'Nothing is assigned to you.',

@@ -11,7 +11,13 @@ import {
   listUnsentSends,
   type ThreadMessageRow,
 } from './thread.repo.js'
-import { messageEntry, sendEntry, type Quote, type ThreadEntry, type ThreadLook } from './thread-view.js'
+import {
+  messageEntry,
+  sendEntry,
+  type Quote,
+  type ThreadEntry,
+  type ThreadLook,
+} from './thread-view.js'
 
 /** How many of the latest messages a thread shows. */
 export const THREAD_LENGTH = 200

@@ -29,7 +29,10 @@ export async function createWorkspace(
     throw new AppError('validation_failed', 'phone-number-id must be the numeric id Meta shows')
   }
   if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) {
-    throw new AppError('validation_failed', 'timezone must be an IANA zone name such as Asia/Kolkata')
+    throw new AppError(
+      'validation_failed',
+      'timezone must be an IANA zone name such as Asia/Kolkata',
+    )
   }
   try {
     return await insertWorkspace(tx, {

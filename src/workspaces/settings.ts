@@ -83,7 +83,10 @@ export function setStoreMessageContent(tx: Tx, workspaceId: string, store: boole
 /** Sets the workspace's time zone; a name the runtime does not know is validation_failed. */
 export async function saveTimeZone(tx: Tx, workspaceId: string, timeZone: string): Promise<void> {
   if (!isTimeZone(timeZone)) {
-    throw new AppError('validation_failed', 'timezone must be an IANA zone name such as Asia/Kolkata')
+    throw new AppError(
+      'validation_failed',
+      'timezone must be an IANA zone name such as Asia/Kolkata',
+    )
   }
   await mergeWorkspaceSettings(tx, workspaceId, { timezone: timeZone })
 }
