@@ -8,7 +8,7 @@ import { shouldMaskPhones } from '../contacts/contact-profile.js'
 import { countInbox, listInbox } from './list-inbox.js'
 import { emptyInboxOf, viewLabelsFor, viewOf } from './inbox-rules.js'
 import { loadSendingPause, pauseCauseOf } from '../workspaces/settings.js'
-import { findConversation, INBOX_VIEWS } from './inbox.repo.js'
+import { findConversation, type InboxView } from './inbox.repo.js'
 import { listAssignableUsers } from './conversations.repo.js'
 import { loadThreadEntries, openConversation } from './load-conversation.js'
 import {
@@ -23,6 +23,9 @@ import { sendReply } from './send-reply.js'
 import { assignConversation } from './assign-conversation.js'
 import { streamInboxEvents } from './live-stream.js'
 import type { LiveFeed } from './live-feed.js'
+
+// The default view's tab first: for sales it is their own and the unassigned conversations.
+const TAB_ORDER = ['all', 'mine', 'unassigned', 'opted_out'] as const satisfies readonly InboxView[]
 
 async function renderInbox(c: Context<AppEnv>) {
   const viewer = viewerOf(c)
@@ -40,7 +43,7 @@ async function renderInbox(c: Context<AppEnv>) {
     }
   })
   const labels = viewLabelsFor(viewer)
-  const views = INBOX_VIEWS.map((value) => ({
+  const views = TAB_ORDER.map((value) => ({
     value,
     label: labels[value],
     count: counts[value],
