@@ -339,12 +339,13 @@ describe('answering WhatsApp conversations in the inbox', () => {
     await sales.goto('/inbox')
     await sales.getByRole('link', { name: new RegExp(KIRAN.name) }).click()
     await sales.getByRole('heading', { name: KIRAN.name, level: 1 }).waitFor()
-    // Meta answers the next send with 190: the token expired, and the workspace pauses.
+    // Meta answers the next send with 190: the token expired. The workspace pauses and the
+    // reply goes back to the queue, where it waits for the resume instead of "Sending…".
     meta.failSends(graphError(401, 190, 'Error validating access token: Session has expired'))
     await replyBox().fill('Yes, until 6 pm.')
     await replyBox().press('Enter')
-    const failed = sales.locator('#thread li.msg-failed').filter({ hasText: 'Yes, until 6 pm.' })
-    await failed.waitFor(LIVE)
+    const reply = sales.locator('#thread li.msg-outbound').filter({ hasText: 'Yes, until 6 pm.' })
+    await reply.locator('.delivery', { hasText: 'Waiting: sending is paused' }).waitFor(LIVE)
 
     await sales.goto('/inbox')
     const banner = sales.getByRole('alert').filter({ hasText: 'Sending is paused' })
@@ -358,10 +359,6 @@ describe('answering WhatsApp conversations in the inbox', () => {
     await sales.getByRole('link', { name: new RegExp(KIRAN.name) }).click()
     await sales.getByRole('heading', { name: KIRAN.name, level: 1 }).waitFor()
     await banner.waitFor()
-    await replyBox().fill('Sorry, one more try.')
-    await replyBox().press('Enter')
-    const waiting = sales.locator('#thread li.msg-pending').filter({ hasText: 'one more try' })
-    await waiting.locator('.delivery', { hasText: 'Waiting: sending is paused' }).waitFor(LIVE)
     await screenshotsAtTwoWidths(sales, 'thread-paused')
 
     // The owner resumes (the banner links them there) and the waiting reply goes out.
@@ -370,6 +367,7 @@ describe('answering WhatsApp conversations in the inbox', () => {
     await owner.getByRole('button', { name: 'Resume sending' }).click()
     await owner.getByText('Sending resumed').waitFor()
     await expect.poll(() => sendsTo(KIRAN.phone).length, LIVE).toBe(1)
+    await reply.locator('.delivery', { hasText: /^(Accepted by WhatsApp|Sent)$/ }).waitFor(LIVE)
   })
 
   it('raised no CSP violations or JavaScript errors, and sent Meta only valid requests', () => {
