@@ -103,9 +103,13 @@ export async function listInboxRows(tx: Tx, filter: InboxFilter) {
 /** How many conversations each inbox view holds for one viewer. */
 export type InboxCounts = Readonly<Record<InboxView, number>>
 
+// The few opted-out contacts, read from contacts_opted_out_idx alone (an index-only scan).
+const optedOutContacts = sql`(select id from contacts where consent_state = 'opted_out')`
+
 /**
- * The inbox tabs' counts in one pass over the viewer's conversations (FILTER clauses rather than
- * a query per tab). Sales count only their own and the unassigned, as their list shows them.
+ * The inbox tabs' counts in one pass over the viewer's conversations, with FILTER clauses. The
+ * opted-out tab checks each conversation's contact against the hashed set of opted-out contacts
+ * instead of joining every conversation to its contact (a join read all 100 000 contacts).
  */
 export async function countInboxViews(
   tx: Tx,
@@ -116,10 +120,9 @@ export async function countInboxViews(
       mine: sql<number>`count(*) filter (where ${conversations.assigneeId} = ${viewer.userId})::int`,
       unassigned: sql<number>`count(*) filter (where ${conversations.assigneeId} is null)::int`,
       all: sql<number>`count(*)::int`,
-      opted_out: sql<number>`count(*) filter (where ${contacts.consentState} = 'opted_out')::int`,
+      opted_out: sql<number>`count(*) filter (where ${conversations.contactId} in ${optedOutContacts})::int`,
     })
     .from(conversations)
-    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .where(
       viewer.ownAndUnassignedOnly
         ? or(eq(conversations.assigneeId, viewer.userId), isNull(conversations.assigneeId))

@@ -52,8 +52,8 @@ function pause(workspace: Workspace, reason: string | null) {
   )
 }
 
-// A tab's link text: its name and count ("Unassigned <span class="count">3</span>").
-const tab = (label: string, count: number) => `${label} <span class="count">${String(count)}</span>`
+// A tab's link text: its name and count ("Unassigned<span class="count">3</span>").
+const tab = (label: string, count: number) => `${label}<span class="count">${String(count)}</span>`
 
 describe('the inbox tabs', () => {
   it('land sales on their own and the unassigned conversations, with counts they may see', async () => {
@@ -68,12 +68,12 @@ describe('the inbox tabs', () => {
     expect(landing).toContain(mine)
     for (const id of nobodys) expect(landing).toContain(id)
     expect(landing).not.toContain(theirs)
-    expect(landing).toMatch(/aria-current="page">Mine \+ unassigned <span class="count">3<\/span>/)
+    expect(landing).toMatch(/aria-current="page">Mine \+ unassigned<span class="count">3<\/span>/)
     expect(landing).toContain(tab('Mine', 1))
     expect(landing).toContain(tab('Unassigned', 2))
     expect(landing).toContain(tab('Opted out', 0))
     const manager = await page(await as('manager', ws), '/inbox')
-    expect(manager).toMatch(/aria-current="page">All <span class="count">4<\/span>/)
+    expect(manager).toMatch(/aria-current="page">All<span class="count">4<\/span>/)
     expect(manager).toContain(tab('Mine', 1))
     expect(manager).toContain(tab('Unassigned', 2))
   })
@@ -84,7 +84,7 @@ describe('the inbox tabs', () => {
     await contactWrites(other, 'not yours')
     await contactWrites(ws, 'yours')
     const owner = await page(await as('owner', ws), '/inbox')
-    expect(owner).toMatch(/aria-current="page">All <span class="count">1<\/span>/)
+    expect(owner).toMatch(/aria-current="page">All<span class="count">1<\/span>/)
   })
 })
 
