@@ -5,7 +5,7 @@ import type { FieldCipher } from '../../src/crypto/field-cipher.js'
 import type { Tx } from '../../src/db/tenant.js'
 import type { Role } from '../../src/db/schema.js'
 import type { InboxView } from '../../src/inbox/inbox.repo.js'
-import { listInbox } from '../../src/inbox/list-inbox.js'
+import { countInbox, listInbox } from '../../src/inbox/list-inbox.js'
 import { loadThreadEntries } from '../../src/inbox/load-conversation.js'
 import { captureStatement, explain, type RecordingDb } from './explain.js'
 import type { SeededInbox, SeedUsers } from './inbox-seed.js'
@@ -27,6 +27,7 @@ interface Plan {
 
 // The inbox list is the statement with the lateral last-message lookup.
 const isInboxList = (query: string) => query.includes('last_message')
+const isTabCounts = (query: string) => query.includes('count(*) filter')
 const isNameLookup = (query: string) => query.includes('contacts_named')
 const isThread = (query: string) =>
   query.includes('"unsupported_type"') && query.includes('from "messages"')
@@ -40,7 +41,11 @@ function plans(context: PlanContext): Plan[] {
       viewer: { userId: role === 'sales' ? users.salesId : users.ownerId, role },
       maskPhones: false,
       now: new Date(),
+      timeZone: 'UTC',
     })
+  const counts = (role: Role) => (tx: Tx) =>
+    countInbox(tx, { userId: role === 'sales' ? users.salesId : users.ownerId, role })
+  const look = { cipher, timeZone: 'UTC', sendingPaused: false }
   const phone = seeded.searchable[0]?.phone ?? ''
   return [
     { title: 'inbox list, view=all, owner', work: inbox('all', 'owner'), matches: isInboxList },
@@ -55,9 +60,11 @@ function plans(context: PlanContext): Plan[] {
       work: inbox('opted_out', 'owner'),
       matches: isInboxList,
     },
+    { title: 'inbox tab counts, owner', work: counts('owner'), matches: isTabCounts },
+    { title: 'inbox tab counts, sales', work: counts('sales'), matches: isTabCounts },
     {
       title: `thread, listLatestMessages (${seeded.longThread.phone})`,
-      work: (tx) => loadThreadEntries(tx, cipher, seeded.longThread.contactId),
+      work: (tx) => loadThreadEntries(tx, look, seeded.longThread.contactId),
       matches: isThread,
     },
     {

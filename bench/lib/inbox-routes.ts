@@ -130,8 +130,13 @@ export function inboxRoutes(options: {
       ),
     },
     {
-      label: 'GET /inbox (sales: default view, own)',
+      label: 'GET /inbox (sales: default view, own + unassigned)',
       request: () => sales.get('/inbox'),
+      check: listCheck(expected.topSalesVisible),
+    },
+    {
+      label: 'GET /inbox?view=mine (sales)',
+      request: () => sales.get('/inbox?view=mine'),
       check: listCheck(expected.topSalesOwn),
     },
     {

@@ -5,6 +5,7 @@ import { currentPrincipal, requireRole } from '../http/roles.js'
 import { hrefWith, isHtmx } from '../http/forms.js'
 import { AppError, isAppError } from '../errors.js'
 import { parseDayBound } from '../http/day-bounds.js'
+import { readableTime } from '../console/readable-time.js'
 import type { Db } from '../db/client.js'
 import type { Tx } from '../db/tenant.js'
 import type { BrokenLink } from './chain.js'
@@ -47,13 +48,12 @@ function whoOf(row: AuditRow): string {
   return row.actorName ?? 'a former user'
 }
 
-/** An audit entry as the audit log table shows it. */
-export function auditEntryView(row: AuditRow) {
-  const at = row.at.toISOString()
+/** An audit entry as the audit log table shows it, on the workspace's clock. */
+export function auditEntryView(row: AuditRow, timeZone: string) {
   return {
     seq: row.seq,
-    at,
-    time: `${at.slice(0, 19).replace('T', ' ')} UTC`,
+    at: row.at.toISOString(),
+    time: readableTime(row.at, timeZone, { seconds: true }),
     who: whoOf(row),
     ip: row.ip,
     action: row.action,
@@ -63,18 +63,22 @@ export function auditEntryView(row: AuditRow) {
 }
 
 /** One page of the workspace's audit log, newest first, with the entry to continue before. */
-export async function readAuditLog(tx: Tx, filters: Filters, before: string): Promise<AuditPage> {
+export async function readAuditLog(
+  tx: Tx,
+  query: { filters: Filters; before: string; timeZone: string },
+): Promise<AuditPage> {
+  const { filters, timeZone } = query
   const rows = await listAuditEntries(tx, {
-    from: parseDayBound(filters.from, 'from', false),
-    to: parseDayBound(filters.to, 'to', true),
+    from: parseDayBound(filters.from, { name: 'from', isEnd: false, timeZone }),
+    to: parseDayBound(filters.to, { name: 'to', isEnd: true, timeZone }),
     action: filters.action.trim(),
-    beforeSeq: parseBefore(before),
+    beforeSeq: parseBefore(query.before),
     limit: PAGE_SIZE,
   })
   const page = rows.slice(0, PAGE_SIZE)
   const last = page.at(-1)
   return {
-    entries: page.map(auditEntryView),
+    entries: page.map((row) => auditEntryView(row, timeZone)),
     olderSeq: rows.length > PAGE_SIZE && last ? last.seq : null,
   }
 }
@@ -124,7 +128,8 @@ export const auditConsole = new Hono<AppEnv>()
     const filters = filtersOf(c)
     const before = c.req.query('before') ?? ''
     try {
-      const page = await c.var.tenant((tx) => readAuditLog(tx, filters, before))
+      const { timeZone } = currentPrincipal(c)
+      const page = await c.var.tenant((tx) => readAuditLog(tx, { filters, before, timeZone }))
       return renderLog(c, { filters, page, before })
     } catch (error) {
       if (!isAppError(error, 'validation_failed')) throw error

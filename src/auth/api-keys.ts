@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { AppDeps, Principal } from '../http/env.js'
 import { withSystem, withTenant } from '../db/tenant.js'
 import type { Role } from '../db/schema.js'
+import { timeZoneOf } from '../console/time-zone.js'
 import { findApiKeyByHash, insertApiKey, touchApiKey } from './auth.repo.js'
 
 const PREFIX = 'pk_'
@@ -30,8 +31,9 @@ export async function authenticateApiKey(
   key: string,
 ): Promise<Principal | undefined> {
   if (!key.startsWith(PREFIX)) return undefined
-  const row = await withSystem(deps.db, (tx) => findApiKeyByHash(tx, hashKey(key)))
-  if (!row) return undefined
+  const found = await withSystem(deps.db, (tx) => findApiKeyByHash(tx, hashKey(key)))
+  if (!found) return undefined
+  const row = found.key
   const now = deps.now()
   // Integrations call in bursts; noting use once a minute keeps the API read path free of writes.
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
@@ -43,5 +45,6 @@ export async function authenticateApiKey(
     workspaceId: row.workspaceId,
     role: row.role,
     name: row.name,
+    timeZone: timeZoneOf(found.workspaceSettings),
   }
 }

@@ -61,9 +61,10 @@ export async function insertSession(tx: Tx, row: typeof sessions.$inferInsert): 
 /** A live session joined to its active user, or undefined. */
 export async function findLiveSession(tx: Tx, sessionId: string, now: Date) {
   const [row] = await tx
-    .select({ session: sessions, user: users })
+    .select({ session: sessions, user: users, workspaceSettings: workspaces.settings })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
+    .innerJoin(workspaces, eq(workspaces.id, users.workspaceId))
     .where(
       and(
         eq(sessions.id, sessionId),
@@ -116,8 +117,9 @@ export async function purgeSessions(tx: Tx, before: Date): Promise<number> {
 /** An unrevoked API key by its hash, across workspaces (system transaction only). */
 export async function findApiKeyByHash(tx: Tx, keyHash: string) {
   const [row] = await tx
-    .select()
+    .select({ key: apiKeys, workspaceSettings: workspaces.settings })
     .from(apiKeys)
+    .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
     .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
   return row
 }

@@ -54,6 +54,7 @@ export const authConsole = new Hono<AppEnv>()
         name: values.name ?? '',
         email: values.email ?? '',
         password: values.password ?? '',
+        timeZone: values.timezone ?? '',
       }
       const { workspaceId, userId } = await setUpFirstWorkspace(c.var.deps, input)
       const session = await startSession(c.var.deps, { id: userId, workspaceId })

@@ -1,5 +1,6 @@
 import type { AppDeps, Principal } from '../http/env.js'
 import { withTenant } from '../db/tenant.js'
+import { timeZoneOf } from '../console/time-zone.js'
 import { signSessionToken } from '../http/session.js'
 import { findLiveSession, insertSession, revokeSession, touchSession } from './auth.repo.js'
 
@@ -58,6 +59,7 @@ export async function loadActiveSession(
       email: user.email,
       sessionId,
       mustChangePassword: user.mustChangePassword,
+      timeZone: timeZoneOf(row.workspaceSettings),
     }
   })
 }

@@ -28,11 +28,11 @@ function requireRole(role: string) {
   return role
 }
 
-/** `workspace:create --name N [--phone-number-id ID --access-token T --waba-id W]` */
+/** `workspace:create --name N [--phone-number-id ID --access-token T --waba-id W] [--timezone Area/City]` */
 export async function workspaceCreate(deps: CommandDeps, argv: string[]) {
   const flags = readFlags(argv, {
     required: ['name'],
-    optional: ['phone-number-id', 'access-token', 'waba-id'],
+    optional: ['phone-number-id', 'access-token', 'waba-id', 'timezone'],
   })
   const id = await withSystem(deps.db, (tx) =>
     createWorkspace(tx, deps, {
@@ -40,6 +40,7 @@ export async function workspaceCreate(deps: CommandDeps, argv: string[]) {
       phoneNumberId: flags['phone-number-id'],
       accessToken: flags['access-token'],
       wabaId: flags['waba-id'],
+      timeZone: flags.timezone,
     }),
   )
   return { id }

@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../http/env.js'
-import { requireRole } from '../http/roles.js'
+import { currentPrincipal, requireRole } from '../http/roles.js'
 import { AppError } from '../errors.js'
 import { MAX_REASON_LENGTH } from './manual-consent.js'
 import { changeConsentForRequest } from './request-change.js'
@@ -49,8 +49,8 @@ export const consentApi = new Hono<AppEnv>()
   .post('/contacts/:id/opt-in', requireRole('admin'), (c) => changeByApi(c, 'opt_in'))
   .get('/opt-outs', requireRole('admin'), async (c) => {
     const { from, to, method, limit, cursor } = c.req.query()
-    const page = await c.var.tenant((tx) =>
-      readConsentLog(tx, c.var.deps.cipher, { from, to, method, limit, cursor }),
-    )
+    const { timeZone } = currentPrincipal(c)
+    const query = { from, to, method, limit, cursor, timeZone }
+    const page = await c.var.tenant((tx) => readConsentLog(tx, c.var.deps.cipher, query))
     return c.json(page)
   })

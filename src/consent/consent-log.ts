@@ -15,6 +15,8 @@ export interface ConsentLogQuery {
   readonly contactId?: string | undefined
   readonly limit?: string | undefined
   readonly cursor?: string | undefined
+  /** The workspace's zone: a bare `from`/`to` date is that day on its clock. */
+  readonly timeZone: string
 }
 
 function parseMethod(raw: string | undefined): ConsentMethod | undefined {
@@ -77,8 +79,8 @@ export async function readConsentLog(
   const limit = pageLimit(query.limit, sizes)
   const after = decodeCursor(query.cursor)
   const rows = await listConsentEvents(tx, {
-    from: parseDayBound(query.from, 'from', false),
-    to: parseDayBound(query.to, 'to', true),
+    from: parseDayBound(query.from, { name: 'from', isEnd: false, timeZone: query.timeZone }),
+    to: parseDayBound(query.to, { name: 'to', isEnd: true, timeZone: query.timeZone }),
     method: parseMethod(query.method),
     contactId: parseContactId(query.contactId),
     after: after?.at ? { at: after.at, id: after.id } : undefined,

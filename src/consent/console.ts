@@ -2,13 +2,14 @@ import { Readable } from 'node:stream'
 import { Hono } from 'hono'
 import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
-import { requireRole } from '../http/roles.js'
+import { currentPrincipal, requireRole } from '../http/roles.js'
 import { hrefWith } from '../http/forms.js'
 import { auditRequest } from '../audit/actor.js'
 import { isAppError } from '../errors.js'
 import { CONSENT_METHODS, type ConsentMethod, type ConsentScope } from '../db/schema.js'
 import { readConsentLog, type ConsentEntry } from './consent-log.js'
 import { readableTime } from '../console/readable-time.js'
+import { zonedParts } from '../console/time-zone.js'
 import { CONSENT_CSV_HEADER, consentCsvLine } from './csv.js'
 
 /** How a consent change came about, as the console says it. */
@@ -44,13 +45,13 @@ function whoOf(actor: ConsentEntry['actor']): string {
   return 'the contact'
 }
 
-/** A consent log entry as the console's tables show it. */
-export function consentEntryView(entry: ConsentEntry) {
+/** A consent log entry as the console's tables show it, on the workspace's clock. */
+export function consentEntryView(entry: ConsentEntry, timeZone: string) {
   const { contact } = entry
   const state = (value: string) => STATE_LABELS[value] ?? value
   return {
     occurredAt: entry.occurredAt,
-    time: readableTime(new Date(entry.occurredAt)),
+    time: readableTime(new Date(entry.occurredAt), timeZone),
     contact: contact && {
       href: `/contacts/${contact.id}`,
       name: contact.name ?? 'Unnamed contact',
@@ -77,11 +78,12 @@ function renderLog(
   status: 200 | 422 = 200,
 ) {
   const { filters, page, cursor } = view
+  const { timeZone } = currentPrincipal(c)
   const data = {
     filters,
     filtered: Object.values(filters).some((value) => value !== ''),
     methods: CONSENT_METHODS.map((value) => ({ value, label: CONSENT_METHOD_LABELS[value] })),
-    entries: page.data.map(consentEntryView),
+    entries: page.data.map((entry) => consentEntryView(entry, timeZone)),
     olderHref: page.nextCursor && hrefWith('/opt-outs', { ...filters, cursor: page.nextCursor }),
     newestHref: cursor === '' ? null : hrefWith('/opt-outs', filters),
     csvHref: hrefWith('/opt-outs.csv', filters),
@@ -91,18 +93,23 @@ function renderLog(
 }
 
 // The name says which window was exported; only date-like characters reach the header.
-function exportName(filters: Filters, now: Date): string {
+function exportName(filters: Filters, now: Date, timeZone: string): string {
   const part = (raw: string, fallback: string) => raw.replace(/[^\w-]/g, '') || fallback
-  const today = now.toISOString().slice(0, 10)
+  const today = zonedParts(now, timeZone).date
   return `opt-outs-${part(filters.from, 'start')}-${part(filters.to, today)}.csv`
 }
 
-async function* csvRecords(first: LogPage, readPage: (cursor: string) => Promise<LogPage>) {
+async function* csvRecords(
+  first: LogPage,
+  readPage: (cursor: string) => Promise<LogPage>,
+  timeZone: string,
+) {
   const encoder = new TextEncoder()
   yield encoder.encode(CONSENT_CSV_HEADER)
   let page = first
   for (;;) {
-    if (page.data.length > 0) yield encoder.encode(page.data.map(consentCsvLine).join(''))
+    if (page.data.length > 0)
+      yield encoder.encode(page.data.map((entry) => consentCsvLine(entry, timeZone)).join(''))
     if (page.nextCursor === null) return
     page = await readPage(page.nextCursor)
   }
@@ -113,9 +120,10 @@ export const consentConsole = new Hono<AppEnv>()
   .get('/opt-outs', requireRole('admin'), async (c) => {
     const filters = filtersOf(c)
     const cursor = c.req.query('cursor') ?? ''
+    const { timeZone } = currentPrincipal(c)
     try {
       const page = await c.var.tenant((tx) =>
-        readConsentLog(tx, c.var.deps.cipher, { ...filters, cursor }, LOG_PAGE),
+        readConsentLog(tx, c.var.deps.cipher, { ...filters, cursor, timeZone }, LOG_PAGE),
       )
       return renderLog(c, { filters, page, cursor })
     } catch (error) {
@@ -126,9 +134,10 @@ export const consentConsole = new Hono<AppEnv>()
   })
   .get('/opt-outs.csv', requireRole('admin'), async (c) => {
     const filters = filtersOf(c)
+    const { timeZone } = currentPrincipal(c)
     const readPage = (cursor?: string) =>
       c.var.tenant((tx) =>
-        readConsentLog(tx, c.var.deps.cipher, { ...filters, cursor }, EXPORT_PAGE),
+        readConsentLog(tx, c.var.deps.cipher, { ...filters, cursor, timeZone }, EXPORT_PAGE),
       )
     // The first page is read before answering: bad filters get the error page, not a broken file.
     const first = await readPage()
@@ -139,13 +148,13 @@ export const consentConsole = new Hono<AppEnv>()
         details: filters,
       }),
     )
-    const records = Readable.from(csvRecords(first, readPage)).on('error', (err) => {
+    const records = Readable.from(csvRecords(first, readPage, timeZone)).on('error', (err) => {
       c.var.log.error({ err }, 'consent export failed part way')
     })
     // Readable.toWeb's stream type is node's; the body is the same web stream at runtime.
     return c.body(Readable.toWeb(records) as ReadableStream<Uint8Array>, 200, {
       'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="${exportName(filters, c.var.deps.now())}"`,
+      'Content-Disposition': `attachment; filename="${exportName(filters, c.var.deps.now(), timeZone)}"`,
       'Cache-Control': 'no-store',
     })
   })

@@ -49,18 +49,27 @@ const entry: ConsentEntry = {
 
 describe('consent CSV', () => {
   it('has one header cell per column of a record', () => {
-    expect(CONSENT_CSV_HEADER.split(',')).toHaveLength(consentCsvLine(entry).split(',').length)
+    expect(CONSENT_CSV_HEADER.split(',')).toHaveLength(
+      consentCsvLine(entry, 'UTC').split(',').length,
+    )
   })
 
   it('writes an entry in header order with quoting and formula defusing', () => {
-    expect(consentCsvLine(entry)).toBe(
+    expect(consentCsvLine(entry, 'UTC')).toBe(
       '2026-04-16T00:40:37.000Z,2026-04-16T00:40:38.000Z,c1,"Maya ""Mo"" Chen",' +
         "'+16505551234,messaging,keyword,stop,en,wamid.X=,contact,,,subscribed,opted_out,no\r\n",
     )
   })
 
+  it('writes times with the offset of the zone it is given', () => {
+    const line = consentCsvLine(entry, 'Asia/Kolkata')
+    expect(line.startsWith('2026-04-16T06:10:37.000+05:30,2026-04-16T06:10:38.000+05:30,')).toBe(
+      true,
+    )
+  })
+
   it('leaves the contact cells empty for an erased contact and marks superseded entries', () => {
-    const line = consentCsvLine({ ...entry, contact: null, superseded: true })
+    const line = consentCsvLine({ ...entry, contact: null, superseded: true }, 'UTC')
     expect(line).toMatch(/^[^,]+,[^,]+,,,,messaging,/)
     expect(line.endsWith(',yes\r\n')).toBe(true)
   })

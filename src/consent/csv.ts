@@ -1,4 +1,5 @@
 import type { ConsentEntry } from './consent-log.js'
+import { isoInZone } from '../console/readable-time.js'
 
 type Cell = string | null | undefined
 
@@ -39,11 +40,15 @@ export const CONSENT_CSV_HEADER = csvLine([
   'superseded',
 ])
 
-/** One consent log entry as a CSV record, in the header's column order. */
-export function consentCsvLine(entry: ConsentEntry): string {
+/**
+ * One consent log entry as a CSV record, in the header's column order. Times carry the
+ * workspace zone's offset (2026-12-03T14:05:00+05:30): a spreadsheet shows the local hour and
+ * the file still names the instant.
+ */
+export function consentCsvLine(entry: ConsentEntry, timeZone: string): string {
   return csvLine([
-    entry.occurredAt,
-    entry.recordedAt,
+    isoInZone(new Date(entry.occurredAt), timeZone),
+    isoInZone(new Date(entry.recordedAt), timeZone),
     entry.contact?.id,
     entry.contact?.name,
     entry.contact?.phone,

@@ -36,22 +36,26 @@ export interface ContactView {
 const CONTACT_LOG_PAGE = { fallback: 20, max: 20 }
 
 async function loadProfile(c: Context<AppEnv>, tx: Tx, id: string, flash: ProfileFlash = {}) {
-  const maskPhone = await shouldMaskPhones(tx, currentPrincipal(c))
-  const profile = await loadContactProfile(tx, c.var.deps.cipher, id, { maskPhone })
+  const principal = currentPrincipal(c)
+  const maskPhone = await shouldMaskPhones(tx, principal)
+  const { timeZone } = principal
+  const profile = await loadContactProfile(tx, c.var.deps.cipher, id, { maskPhone, timeZone })
   return { ...profile, flash }
 }
 
 async function loadContactPage(c: Context<AppEnv>, tx: Tx, id: string, flash?: ProfileFlash) {
   const profile = await loadProfile(c, tx, id, flash)
   const { cipher } = c.var.deps
-  const log = await readConsentLog(tx, cipher, { contactId: profile.id }, CONTACT_LOG_PAGE)
+  const { timeZone } = currentPrincipal(c)
+  const query = { contactId: profile.id, timeZone }
+  const log = await readConsentLog(tx, cipher, query, CONTACT_LOG_PAGE)
   // The consent panel needs only these; the phone reaches the page masked, through the profile.
   const contact = { id: profile.id, consent: profile.consent }
   return {
     profile,
     contact,
     conversationId: await findConversationIdOf(tx, profile.id),
-    entries: log.data.map(consentEntryView),
+    entries: log.data.map((entry) => consentEntryView(entry, timeZone)),
     moreEntries: !!log.nextCursor,
   }
 }

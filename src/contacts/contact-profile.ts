@@ -48,7 +48,7 @@ export interface ContactProfile {
   readonly consent: ReturnType<typeof consentJson>
 }
 
-function firstTouchOf(row: ContactRow): FirstTouch | null {
+function firstTouchOf(row: ContactRow, timeZone: string): FirstTouch | null {
   const touch = row.firstTouch
   if (!touch) return null
   const { firstTouchAt } = row
@@ -60,7 +60,7 @@ function firstTouchOf(row: ContactRow): FirstTouch | null {
     adId: touch.sourceId ?? null,
     type: touch.sourceType ?? null,
     at: firstTouchAt?.toISOString() ?? null,
-    time: firstTouchAt ? readableTime(firstTouchAt) : null,
+    time: firstTouchAt ? readableTime(firstTouchAt, timeZone) : null,
   }
 }
 
@@ -69,7 +69,7 @@ export async function loadContactProfile(
   tx: Tx,
   cipher: FieldCipher,
   contactId: string,
-  options: { maskPhone: boolean },
+  options: { maskPhone: boolean; timeZone: string },
 ): Promise<ContactProfile> {
   const row = await loadContactRow(tx, contactId)
   const labels = await listContactLabels(tx, row.id)
@@ -83,13 +83,13 @@ export async function loadContactProfile(
     profileName: row.profileName,
     phone: shownPhone(phone, options.maskPhone),
     phoneMasked: options.maskPhone && phone !== null,
-    source: firstTouchOf(row),
+    source: firstTouchOf(row, options.timeZone),
     labels,
     notes: notes.map((note) => ({
       id: note.id,
       authorName: note.authorName,
       at: note.createdAt.toISOString(),
-      time: readableTime(note.createdAt),
+      time: readableTime(note.createdAt, options.timeZone),
       body: cipher.decrypt(note.bodyEnc),
     })),
     consent: consentJson(row),

@@ -1,21 +1,25 @@
 import { AppError } from '../errors.js'
+import { nextDay, startOfDay } from '../console/time-zone.js'
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
 
 /**
- * A `from`/`to` filter from a URL: an ISO time, or a bare date meaning that whole UTC day, so
- * `to=2026-11-20` includes the 20th. Absent or empty is no bound; anything else is
- * validation_failed naming the parameter.
+ * A `from`/`to` filter from a URL: an ISO time, or a bare date meaning that whole day on the
+ * workspace's clock (`timeZone`), so `to=2026-11-20` includes the 20th until midnight there.
+ * Absent or empty is no bound; anything else is validation_failed naming the parameter.
  */
 export function parseDayBound(
   raw: string | undefined,
-  name: string,
-  isEnd: boolean,
+  bound: { name: string; isEnd: boolean; timeZone: string },
 ): Date | undefined {
   if (raw === undefined || raw === '') return undefined
-  const at = new Date(DATE_ONLY.test(raw) ? `${raw}T00:00:00Z` : raw)
-  if (Number.isNaN(at.getTime())) {
-    throw new AppError('validation_failed', `${name} must be a date (2026-11-20) or an ISO time`)
+  const valid = !Number.isNaN(Date.parse(DATE_ONLY.test(raw) ? `${raw}T00:00:00Z` : raw))
+  if (!valid) {
+    throw new AppError(
+      'validation_failed',
+      `${bound.name} must be a date (2026-11-20) or an ISO time`,
+    )
   }
-  return DATE_ONLY.test(raw) && isEnd ? new Date(at.getTime() + 24 * 3600_000) : at
+  if (!DATE_ONLY.test(raw)) return new Date(raw)
+  return startOfDay(bound.isEnd ? nextDay(raw) : raw, bound.timeZone)
 }

@@ -18,6 +18,8 @@ export interface Principal {
   readonly sessionId?: string
   /** A console user whose password someone else set; the console asks for a new one first. */
   readonly mustChangePassword?: boolean
+  /** The workspace's IANA zone: times are shown, and bare dates read, on its clock. */
+  readonly timeZone: string
 }
 
 /** Everything a request handler may use; built once in main.ts (or a test) and passed to createApp. */

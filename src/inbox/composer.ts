@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Tx } from '../db/tenant.js'
 import { CONSENT_METHOD_LABELS } from '../consent/console.js'
-import { readableTime } from '../console/readable-time.js'
+import { zonedTime } from '../console/readable-time.js'
 import { listTemplateViews } from '../templates/list-templates.js'
 import { composerModeOf, templateRefusal } from './composer-rules.js'
 import { skipWords } from './delivery-words.js'
@@ -15,10 +15,10 @@ export interface ComposerFlash {
   readonly fields?: Readonly<Record<string, string>> | undefined
 }
 
-function optedOutNotice(contact: ThreadContactRow) {
+function optedOutNotice(contact: ThreadContactRow, timeZone: string) {
   const at = contact.consentOccurredAt ?? contact.consentAt
   return {
-    time: at ? readableTime(at) : null,
+    time: at ? zonedTime(at, timeZone) : null,
     method: contact.consentMethod ? CONSENT_METHOD_LABELS[contact.consentMethod] : null,
     keyword: contact.consentKeyword,
   }
@@ -40,7 +40,7 @@ async function templateChoices(tx: Tx, contact: ThreadContactRow, now: Date) {
 export async function loadComposer(
   tx: Tx,
   contact: ThreadContactRow,
-  options: { conversationId: string; now: Date; flash?: ComposerFlash },
+  options: { conversationId: string; now: Date; timeZone: string; flash?: ComposerFlash },
 ) {
   const mode = composerModeOf(contact, options.now)
   const common = {
@@ -50,9 +50,16 @@ export async function loadComposer(
     flash: options.flash ?? {},
   }
   if (mode.kind === 'opted_out') {
-    return { ...common, mode: mode.kind, notice: optedOutNotice(contact), templates: [] }
+    return {
+      ...common,
+      mode: mode.kind,
+      notice: optedOutNotice(contact, options.timeZone),
+      templates: [],
+    }
   }
   const templates = await templateChoices(tx, contact, options.now)
-  const windowCloses = mode.kind === 'free_text' ? readableTime(mode.windowClosesAt) : null
+  // The zone is named: an agent may sit elsewhere than the workspace's clock.
+  const windowCloses =
+    mode.kind === 'free_text' ? zonedTime(mode.windowClosesAt, options.timeZone) : null
   return { ...common, mode: mode.kind, windowCloses, templates, notice: null }
 }

@@ -1,17 +1,19 @@
 import { Hono } from 'hono'
 import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
-import { currentPrincipal, requireRole } from '../http/roles.js'
+import { currentPrincipal, requireRole, roleAtLeast } from '../http/roles.js'
 import { formFields, hrefWith, isHtmx } from '../http/forms.js'
 import { isAppError } from '../errors.js'
 import { shouldMaskPhones } from '../contacts/contact-profile.js'
-import { listInbox } from './list-inbox.js'
-import { viewOf } from './inbox-rules.js'
-import { findConversation, INBOX_VIEWS } from './inbox.repo.js'
+import { countInbox, listInbox } from './list-inbox.js'
+import { emptyInboxOf, viewLabelsFor, viewOf } from './inbox-rules.js'
+import { loadSendingPause, pauseCauseOf } from '../workspaces/settings.js'
+import { findConversation, type InboxView } from './inbox.repo.js'
 import { listAssignableUsers } from './conversations.repo.js'
 import { loadThreadEntries, openConversation } from './load-conversation.js'
 import {
   loadConsentHistory,
+  conversationLookOf,
   loadConversationPage,
   readConversation,
   viewerOf,
@@ -22,26 +24,44 @@ import { assignConversation } from './assign-conversation.js'
 import { streamInboxEvents } from './live-stream.js'
 import type { LiveFeed } from './live-feed.js'
 
-const VIEW_LABELS = { mine: 'Mine', unassigned: 'Unassigned', all: 'All', opted_out: 'Opted out' }
+// The default view's tab first: for sales it is their own and the unassigned conversations.
+const TAB_ORDER = ['all', 'mine', 'unassigned', 'opted_out'] as const satisfies readonly InboxView[]
 
 async function renderInbox(c: Context<AppEnv>) {
   const viewer = viewerOf(c)
   const { q = '', cursor } = c.req.query()
-  const view = viewOf(c.req.query('view'), viewer)
+  const view = viewOf(c.req.query('view'))
   const { deps } = c.var
-  const page = await c.var.tenant(async (tx) => {
+  const { timeZone } = currentPrincipal(c)
+  const { page, counts, sendingPause } = await c.var.tenant(async (tx) => {
     const maskPhones = await shouldMaskPhones(tx, currentPrincipal(c))
-    return listInbox(tx, deps.cipher, { view, q, cursor, viewer, maskPhones, now: deps.now() })
+    const query = { view, q, cursor, viewer, maskPhones, now: deps.now(), timeZone }
+    return {
+      page: await listInbox(tx, deps.cipher, query),
+      counts: await countInbox(tx, viewer),
+      sendingPause: await loadSendingPause(tx, currentPrincipal(c).workspaceId),
+    }
   })
-  const views = INBOX_VIEWS.map((value) => ({
+  const labels = viewLabelsFor(viewer)
+  const views = TAB_ORDER.map((value) => ({
     value,
-    label: VIEW_LABELS[value],
+    label: labels[value],
+    count: counts[value],
     href: hrefWith('/inbox', { view: value, q }),
     current: value === view,
   }))
+  const empty = emptyInboxOf(view, counts)
+  const emptyLink = empty.link && {
+    ...empty.link,
+    href: hrefWith('/inbox', { view: empty.link.view }),
+  }
   const moreHref = page.nextCursor && hrefWith('/inbox', { view, q, cursor: page.nextCursor })
   const listHref = hrefWith('/inbox', { view, q })
-  const data = { ...page, views, view, q, moreHref, listHref }
+  const paused = sendingPause && {
+    cause: pauseCauseOf(sendingPause),
+    canResume: roleAtLeast(viewer.role, 'admin'),
+  }
+  const data = { ...page, views, view, q, moreHref, listHref, empty, emptyLink, paused }
   // The list refreshes itself on live events: just the list then, the page on navigation.
   const template = isHtmx(c) ? 'inbox/list' : 'inbox/index'
   return c.html(c.var.render(template, data, { fragment: isHtmx(c) }))
@@ -55,7 +75,9 @@ async function renderConversation(c: Context<AppEnv>, id: string, flash?: Compos
 async function renderComposer(c: Context<AppEnv>, id: string, flash?: ComposerFlash) {
   const composer = await c.var.tenant(async (tx) => {
     const { contact } = await openConversation(tx, id, viewerOf(c))
-    return loadComposer(tx, contact, { conversationId: id, now: c.var.deps.now(), flash })
+    const { timeZone } = currentPrincipal(c)
+    const options = { conversationId: id, now: c.var.deps.now(), timeZone, flash }
+    return loadComposer(tx, contact, options)
   })
   return c.html(
     c.var.render('inbox/composer-body', { composer }, { fragment: true }),
@@ -95,7 +117,8 @@ export function inboxConsole(options: { feed: LiveFeed; kickSending: () => void 
       const entries = await c.var.tenant(async (tx) => {
         const { conversation, contact } = await openConversation(tx, conversationId, viewerOf(c))
         await readConversation(c, tx, conversation)
-        return loadThreadEntries(tx, c.var.deps.cipher, contact.id)
+        const { look } = await conversationLookOf(c, tx)
+        return loadThreadEntries(tx, look, contact.id)
       })
       return c.html(c.var.render('inbox/thread', { entries, conversationId }, { fragment: true }))
     })
@@ -103,7 +126,9 @@ export function inboxConsole(options: { feed: LiveFeed; kickSending: () => void 
       const conversationId = c.req.param('id')
       const history = await c.var.tenant(async (tx) => {
         const { contact } = await openConversation(tx, conversationId, viewerOf(c))
-        const recent = await loadConsentHistory(tx, c.var.deps.cipher, contact.id)
+        const { timeZone } = currentPrincipal(c)
+        const look = { cipher: c.var.deps.cipher, timeZone }
+        const recent = await loadConsentHistory(tx, look, contact.id)
         return { ...recent, conversationId, contactId: contact.id }
       })
       return c.html(c.var.render('inbox/consent-history', history, { fragment: true }))

@@ -1,8 +1,8 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
-import { currentPrincipal } from '../http/roles.js'
+import { currentPrincipal, roleAtLeast } from '../http/roles.js'
 import type { Tx } from '../db/tenant.js'
-import type { FieldCipher } from '../crypto/field-cipher.js'
+import { loadSendingPause, pauseCauseOf } from '../workspaces/settings.js'
 import { loadContactProfile } from '../contacts/contact-profile.js'
 import { readConsentLog } from '../consent/consent-log.js'
 import { consentEntryView } from '../consent/console.js'
@@ -10,21 +10,39 @@ import { listAssignableUsers, markConversationRead } from './conversations.repo.
 import { loadInboxSettings, masksPhonesFor, type InboxSettings } from './settings.js'
 import { findLatestInboundWamid } from './thread.repo.js'
 import { loadThreadEntries, openConversation } from './load-conversation.js'
+import type { ThreadLook } from './thread-view.js'
 import { loadComposer, type ComposerFlash } from './composer.js'
 import { enqueueAfterCommit } from '../jobs/runner.js'
 
 const RECENT_CONSENT = { fallback: 5, max: 5 }
 
 /** The contact's latest consent changes, as the conversation's side panel lists them. */
-export async function loadConsentHistory(tx: Tx, cipher: FieldCipher, contactId: string) {
-  const log = await readConsentLog(tx, cipher, { contactId }, RECENT_CONSENT)
-  return { entries: log.data.map(consentEntryView) }
+export async function loadConsentHistory(
+  tx: Tx,
+  look: Pick<ThreadLook, 'cipher' | 'timeZone'>,
+  contactId: string,
+) {
+  const { timeZone } = look
+  const log = await readConsentLog(tx, look.cipher, { contactId, timeZone }, RECENT_CONSENT)
+  return { entries: log.data.map((entry) => consentEntryView(entry, timeZone)) }
 }
 
 /** The viewer of a console request, as the inbox rules take it. */
 export function viewerOf(c: Context<AppEnv>) {
   const principal = currentPrincipal(c)
   return { userId: principal.id, role: principal.role }
+}
+
+/**
+ * How this request shows a conversation: on the workspace's clock, and with the workspace's
+ * sending pause, which every agent is shown (a reply they queue waits for it).
+ */
+export async function conversationLookOf(c: Context<AppEnv>, tx: Tx) {
+  const { workspaceId, timeZone } = currentPrincipal(c)
+  const sendingPause = await loadSendingPause(tx, workspaceId)
+  const look: ThreadLook = { cipher: c.var.deps.cipher, timeZone, sendingPaused: !!sendingPause }
+  const canResume = roleAtLeast(currentPrincipal(c).role, 'admin')
+  return { look, paused: sendingPause && { cause: pauseCauseOf(sendingPause), canResume } }
 }
 
 /**
@@ -58,6 +76,8 @@ export async function loadConversationPage(
 ) {
   const { deps } = c.var
   const { cipher } = deps
+  const { look, paused } = await conversationLookOf(c, tx)
+  const { timeZone } = look
   const opened = await openConversation(tx, id, viewerOf(c))
   const { conversation, contact } = opened
   const principal = currentPrincipal(c)
@@ -65,12 +85,14 @@ export async function loadConversationPage(
   const settings = await loadInboxSettings(tx, principal.workspaceId)
   await readConversation(c, tx, conversation, settings)
   const maskPhone = masksPhonesFor(principal.role, settings)
+  const composerOptions = { conversationId: id, now: deps.now(), timeZone, flash }
   return {
     conversation,
-    entries: await loadThreadEntries(tx, cipher, contact.id),
-    composer: await loadComposer(tx, contact, { conversationId: id, now: deps.now(), flash }),
+    paused,
+    entries: await loadThreadEntries(tx, look, contact.id),
+    composer: await loadComposer(tx, contact, composerOptions),
     assignment: { conversation, users: await listAssignableUsers(tx) },
-    profile: await loadContactProfile(tx, cipher, contact.id, { maskPhone }),
-    consentHistory: await loadConsentHistory(tx, cipher, contact.id),
+    profile: await loadContactProfile(tx, cipher, contact.id, { maskPhone, timeZone }),
+    consentHistory: await loadConsentHistory(tx, look, contact.id),
   }
 }

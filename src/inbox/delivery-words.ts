@@ -72,6 +72,9 @@ export function deliveryWords(state: string, failure: MessageFailure | null = nu
   }
 }
 
+/** A queued send while the workspace's sending is paused: it waits, it is not being sent. */
+export const PAUSED_WORDS = 'Waiting: sending is paused'
+
 /** The words for a send the gate refused. */
 export function skipWords(reason: string | null): string {
   return SKIP_WORDS[reason ?? ''] ?? 'Not sent'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { mayOpen, searchOf, viewOf } from './inbox-rules.js'
+import { emptyInboxOf, mayOpen, searchOf, viewLabelsFor, viewOf } from './inbox-rules.js'
 
 const sales = { userId: 'u-sales', role: 'sales' } as const
 const manager = { userId: 'u-manager', role: 'manager' } as const
@@ -18,13 +18,50 @@ describe('mayOpen', () => {
 
 describe('viewOf', () => {
   it.each([
-    [undefined, sales, 'mine'],
-    [undefined, manager, 'all'],
-    ['unassigned', sales, 'unassigned'],
-    ['opted_out', manager, 'opted_out'],
-    ['everything', manager, 'all'],
-  ])('reads %s for %o as %s', (raw, viewer, expected) => {
-    expect(viewOf(raw, viewer)).toBe(expected)
+    [undefined, 'all'],
+    ['unassigned', 'unassigned'],
+    ['opted_out', 'opted_out'],
+    ['everything', 'all'],
+  ])('reads %s as %s', (raw, expected) => {
+    expect(viewOf(raw)).toBe(expected)
+  })
+})
+
+describe('viewLabelsFor', () => {
+  it("names a sales user's default view for what it holds", () => {
+    expect(viewLabelsFor(sales).all).toBe('Mine + unassigned')
+    expect(viewLabelsFor(manager).all).toBe('All')
+  })
+})
+
+describe('emptyInboxOf', () => {
+  const counts = (mine: number, unassigned: number, all: number) => ({
+    mine,
+    unassigned,
+    all,
+    opted_out: 0,
+  })
+  it.each([
+    ['mine', counts(0, 0, 0), /^No conversations here yet: they appear when someone writes/, null],
+    [
+      'mine',
+      counts(0, 3, 3),
+      /^Nothing is assigned to you\. 3 conversations waiting/,
+      'unassigned',
+    ],
+    ['mine', counts(0, 1, 1), /1 conversation waiting for someone to take them/, 'unassigned'],
+    [
+      'unassigned',
+      counts(2, 0, 2),
+      /^Every conversation is assigned\. 2 conversations in the inbox/,
+      'all',
+    ],
+    ['opted_out', counts(2, 0, 2), /^No opted-out contacts\. 2 conversations/, 'all'],
+  ] as const)('an empty %s view with %o says %s', (view, given, text, link) => {
+    const empty = emptyInboxOf(view, given)
+    expect(empty.text).toMatch(text)
+    expect(empty.text).not.toMatch(link ? /someone writes/ : /waiting/)
+    expect(empty.link?.view ?? null).toBe(link)
   })
 })
 

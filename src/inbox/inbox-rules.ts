@@ -18,11 +18,55 @@ export function mayOpen(viewer: Viewer, assigneeId: string | null): boolean {
   return !seesOnlyOwnAndUnassigned(viewer) || assigneeId === null || assigneeId === viewer.userId
 }
 
-/** The view asked for, or the viewer's default (sales start on their own conversations). */
-export function viewOf(raw: string | undefined, viewer: Viewer): InboxView {
-  const known = INBOX_VIEWS.find((view) => view === raw)
-  if (known) return known
-  return seesOnlyOwnAndUnassigned(viewer) ? 'mine' : 'all'
+/**
+ * The view asked for, or "all": for sales that is their own and the unassigned conversations,
+ * so a new conversation nobody took yet is in front of them, not a click away.
+ */
+export function viewOf(raw: string | undefined): InboxView {
+  return INBOX_VIEWS.find((view) => view === raw) ?? 'all'
+}
+
+/** The tabs' names; a sales user's "all" is not everyone's, and says so. */
+export function viewLabelsFor(viewer: Viewer): Readonly<Record<InboxView, string>> {
+  const all = seesOnlyOwnAndUnassigned(viewer) ? 'Mine + unassigned' : 'All'
+  return { mine: 'Mine', unassigned: 'Unassigned', all, opted_out: 'Opted out' }
+}
+
+/** What an empty inbox view says, and where the waiting conversations are if there are any. */
+export interface EmptyInbox {
+  readonly text: string
+  readonly link?: { readonly view: InboxView; readonly label: string }
+}
+
+function conversationsWord(count: number): string {
+  return count === 1 ? '1 conversation' : `${String(count)} conversations`
+}
+
+/**
+ * An empty view's words. "Nobody wrote yet" only when the viewer has no conversation at all;
+ * otherwise it points at the ones waiting elsewhere, unassigned first.
+ */
+export function emptyInboxOf(
+  view: InboxView,
+  counts: Readonly<Record<InboxView, number>>,
+): EmptyInbox {
+  if (counts.all === 0) {
+    return {
+      text: 'No conversations here yet: they appear when someone writes to your WhatsApp number.',
+    }
+  }
+  const here = {
+    mine: 'Nothing is assigned to you.',
+    unassigned: 'Every conversation is assigned.',
+    all: 'No conversations here.',
+    opted_out: 'No opted-out contacts.',
+  }[view]
+  if (view !== 'unassigned' && counts.unassigned > 0) {
+    const waiting = `${conversationsWord(counts.unassigned)} waiting for someone to take them.`
+    return { text: `${here} ${waiting}`, link: { view: 'unassigned', label: 'Show unassigned' } }
+  }
+  const elsewhere = `${conversationsWord(counts.all)} in the inbox.`
+  return { text: `${here} ${elsewhere}`, link: { view: 'all', label: 'Show them' } }
 }
 
 /** What a search box's words look for: a phone number (full, any format) or a name. */

@@ -100,6 +100,37 @@ export async function listInboxRows(tx: Tx, filter: InboxFilter) {
   return pageOf(rows, filter.limit)
 }
 
+/** How many conversations each inbox view holds for one viewer. */
+export type InboxCounts = Readonly<Record<InboxView, number>>
+
+// The few opted-out contacts, read from contacts_opted_out_idx alone (an index-only scan).
+const optedOutContacts = sql`(select id from contacts where consent_state = 'opted_out')`
+
+/**
+ * The inbox tabs' counts in one pass over the viewer's conversations, with FILTER clauses. The
+ * opted-out tab checks each conversation's contact against the hashed set of opted-out contacts
+ * instead of joining every conversation to its contact (a join read all 100 000 contacts).
+ */
+export async function countInboxViews(
+  tx: Tx,
+  viewer: { userId: string; ownAndUnassignedOnly: boolean },
+): Promise<InboxCounts> {
+  const [counts] = await tx
+    .select({
+      mine: sql<number>`count(*) filter (where ${conversations.assigneeId} = ${viewer.userId})::int`,
+      unassigned: sql<number>`count(*) filter (where ${conversations.assigneeId} is null)::int`,
+      all: sql<number>`count(*)::int`,
+      opted_out: sql<number>`count(*) filter (where ${conversations.contactId} in ${optedOutContacts})::int`,
+    })
+    .from(conversations)
+    .where(
+      viewer.ownAndUnassignedOnly
+        ? or(eq(conversations.assigneeId, viewer.userId), isNull(conversations.assigneeId))
+        : undefined,
+    )
+  return counts ?? { mine: 0, unassigned: 0, all: 0, opted_out: 0 }
+}
+
 /** A conversation row of the inbox list. */
 export type InboxRow = Awaited<ReturnType<typeof listInboxRows>>['rows'][number]
 

@@ -5,7 +5,13 @@ import { shownPhone } from '../contacts/phone.js'
 import { displayNameOf } from '../contacts/profile-rules.js'
 import { shortTime } from '../console/readable-time.js'
 import { nameFilterFor } from '../contacts/name-search.js'
-import { listInboxRows, type InboxRow, type InboxView } from './inbox.repo.js'
+import {
+  countInboxViews,
+  listInboxRows,
+  type InboxCounts,
+  type InboxRow,
+  type InboxView,
+} from './inbox.repo.js'
 import { searchOf, seesOnlyOwnAndUnassigned, type InboxSearch, type Viewer } from './inbox-rules.js'
 
 /** The inbox's query string, as received, and who asks. */
@@ -16,6 +22,7 @@ export interface InboxQuery {
   readonly viewer: Viewer
   readonly maskPhones: boolean
   readonly now: Date
+  readonly timeZone: string
 }
 
 const INBOX_PAGE = 50
@@ -37,7 +44,7 @@ function itemOf(row: InboxRow, cipher: FieldCipher, query: InboxQuery) {
     phone: shownPhone(phone, query.maskPhones),
     unread: row.unreadCount,
     at: row.lastMessageAt.toISOString(),
-    time: shortTime(row.lastMessageAt, query.now),
+    time: shortTime(row.lastMessageAt, query.now, query.timeZone),
     preview: previewOf(row, cipher),
     assigneeName: row.assigneeName,
     optedOut: row.consentState === 'opted_out',
@@ -65,4 +72,12 @@ export async function listInbox(tx: Tx, cipher: FieldCipher, query: InboxQuery) 
     limit: INBOX_PAGE,
   })
   return { items: page.rows.map((row) => itemOf(row, cipher, query)), nextCursor: nextCursor(page) }
+}
+
+/** The inbox tabs' counts for this viewer (search aside: a tab counts its whole view). */
+export function countInbox(tx: Tx, viewer: Viewer): Promise<InboxCounts> {
+  return countInboxViews(tx, {
+    userId: viewer.userId,
+    ownAndUnassignedOnly: seesOnlyOwnAndUnassigned(viewer),
+  })
 }

@@ -11,7 +11,13 @@ import {
   listUnsentSends,
   type ThreadMessageRow,
 } from './thread.repo.js'
-import { messageEntry, sendEntry, type Quote, type ThreadEntry } from './thread-view.js'
+import {
+  messageEntry,
+  sendEntry,
+  type Quote,
+  type ThreadEntry,
+  type ThreadLook,
+} from './thread-view.js'
 
 /** How many of the latest messages a thread shows. */
 export const THREAD_LENGTH = 200
@@ -61,20 +67,21 @@ async function reactionsOf(
 /** The thread's entries, oldest first: the latest messages and the sends that have none. */
 export async function loadThreadEntries(
   tx: Tx,
-  cipher: FieldCipher,
+  look: ThreadLook,
   contactId: string,
 ): Promise<ThreadEntry[]> {
+  const { cipher } = look
   const rows = (await listLatestMessages(tx, contactId, THREAD_LENGTH)).reverse()
   const quoted = rows.flatMap((row) => (row.contextWamid ? [row.contextWamid] : []))
   const context = {
-    cipher,
+    ...look,
     quotes: quotesOf(await listQuotedMessages(tx, [...new Set(quoted)]), cipher),
     reactions: await reactionsOf(tx, cipher, contactId, rows),
   }
   const oldestShown = rows[0]?.sentAt.getTime() ?? 0
   const unsent = (await listUnsentSends(tx, contactId, UNSENT_SHOWN))
     .filter((row) => rows.length < THREAD_LENGTH || row.createdAt.getTime() >= oldestShown)
-    .map((row) => sendEntry(row, cipher))
+    .map((row) => sendEntry(row, look))
   const entries = [...rows.map((row) => messageEntry(row, context)), ...unsent]
   return entries.sort((a, b) => a.at.localeCompare(b.at))
 }

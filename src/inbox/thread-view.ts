@@ -2,7 +2,7 @@ import type { FieldCipher } from '../crypto/field-cipher.js'
 import type { SendContent } from '../outbound/content.js'
 import { displayText } from '../outbound/content.js'
 import { readableTime } from '../console/readable-time.js'
-import { deliveryWords, skipWords } from './delivery-words.js'
+import { deliveryWords, PAUSED_WORDS, skipWords } from './delivery-words.js'
 import type { ThreadMessageRow, UnsentSendRow } from './thread.repo.js'
 
 /** A message's media as the thread shows it: a player or picture when stored, else why not. */
@@ -63,8 +63,15 @@ export interface ThreadEntry {
 }
 
 /** What the thread needs besides the rows: the cipher, quotes and reactions by wamid. */
-export interface EntryContext {
+/** How the thread is shown: decrypted, on the workspace's clock, and whether sending is paused. */
+export interface ThreadLook {
   readonly cipher: FieldCipher
+  readonly timeZone: string
+  /** A queued send then says it waits for the pause to end, not that it is being sent. */
+  readonly sendingPaused: boolean
+}
+
+export interface EntryContext extends ThreadLook {
   readonly quotes: ReadonlyMap<string, Quote>
   readonly reactions: ReadonlyMap<string, readonly string[]>
 }
@@ -82,7 +89,7 @@ export function messageEntry(row: ThreadMessageRow, context: EntryContext): Thre
     key: `m-${row.id}`,
     direction: row.direction,
     at: row.sentAt.toISOString(),
-    time: readableTime(row.sentAt),
+    time: readableTime(row.sentAt, context.timeZone),
     text: row.textEnc ? context.cipher.decrypt(row.textEnc) : null,
     typeLabel: typeLabelOf(row),
     media: mediaOf(row),
@@ -99,25 +106,26 @@ function sendText(row: UnsentSendRow, cipher: FieldCipher): string | null {
   return displayText(JSON.parse(cipher.decrypt(row.contentEnc)) as SendContent)
 }
 
-function sendDelivery(row: UnsentSendRow): string {
+function sendDelivery(row: UnsentSendRow, sendingPaused: boolean): string {
   if (row.state === 'skipped') return skipWords(row.skipReason)
+  if (row.state === 'queued' && sendingPaused) return PAUSED_WORDS
   return deliveryWords(row.state, row.lastError)
 }
 
 /** A send without its own message (queued, refused, failed or cut off) as a thread entry. */
-export function sendEntry(row: UnsentSendRow, cipher: FieldCipher): ThreadEntry {
+export function sendEntry(row: UnsentSendRow, look: ThreadLook): ThreadEntry {
   const pending = row.state === 'queued' || row.state === 'sending'
   return {
     key: `s-${row.id}`,
     direction: 'outbound',
     at: row.createdAt.toISOString(),
-    time: readableTime(row.createdAt),
-    text: sendText(row, cipher),
+    time: readableTime(row.createdAt, look.timeZone),
+    text: sendText(row, look.cipher),
     typeLabel: row.kind === 'text' ? null : row.kind,
     media: null,
     quote: null,
     reactions: [],
-    delivery: sendDelivery(row),
+    delivery: sendDelivery(row, look.sendingPaused),
     failed: !pending,
     pending,
   }

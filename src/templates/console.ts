@@ -20,9 +20,13 @@ async function renderTemplates(
   const templates = await c.var.tenant((tx) => listTemplateViews(tx, { approvedOnly: false }))
   const synced = templates.map((t) => t.syncedAt.getTime())
   const lastSyncedAt = synced.length > 0 ? new Date(Math.max(...synced)) : null
-  const canSync = roleAtLeast(currentPrincipal(c).role, 'manager')
-  const shown = templates.map((t) => ({ ...t, syncedTime: readableTime(t.syncedAt) }))
-  const lastSynced = lastSyncedAt && { at: lastSyncedAt, time: readableTime(lastSyncedAt) }
+  const { role, timeZone } = currentPrincipal(c)
+  const canSync = roleAtLeast(role, 'manager')
+  const shown = templates.map((t) => ({ ...t, syncedTime: readableTime(t.syncedAt, timeZone) }))
+  const lastSynced = lastSyncedAt && {
+    at: lastSyncedAt,
+    time: readableTime(lastSyncedAt, timeZone),
+  }
   const data = { templates: shown, lastSynced, canSync, ...flash }
   // htmx swaps just the list; a plain form post gets the whole page back.
   const template = isHtmx(c) ? 'templates/list' : 'templates/index'

@@ -13,19 +13,38 @@ import {
   type ConsentForm,
 } from '../consent/settings-form.js'
 import { saveInboxSettings } from '../inbox/settings.js'
-import { loadSettings, resumeSending, saveConsentPage, setStoreMessageContent } from './settings.js'
+import { isAppError } from '../errors.js'
+import { readableTime, zonedTime } from '../console/readable-time.js'
+import { timeZoneChoices } from '../console/time-zone.js'
+import {
+  loadSettings,
+  resumeSending,
+  saveConsentPage,
+  saveTimeZone,
+  setStoreMessageContent,
+} from './settings.js'
 
 function settingsEvent(action: string, details?: Record<string, unknown>) {
   return { action, recordType: 'workspace', ...(details && { details }) }
 }
 
-async function renderSettings(c: Context<AppEnv>, notice?: string) {
+type SettingsFlash = { notice?: string; error?: string }
+
+// Times are read from the settings just loaded: a zone saved by this request shows at once.
+async function renderSettings(c: Context<AppEnv>, flash: SettingsFlash = {}) {
   const { workspaceId } = currentPrincipal(c)
   const settings = await c.var.tenant((tx) => loadSettings(tx, workspaceId))
-  const deadLetters = await listDeadLetters(c.var.deps.db, workspaceId)
-  const data = { settings, deadLetters, notice }
+  const { timeZone, sendingPause } = settings
+  const deadLetters = (await listDeadLetters(c.var.deps.db, workspaceId)).map((letter) => ({
+    ...letter,
+    time: readableTime(letter.receivedAt, timeZone),
+  }))
+  const pause = sendingPause && { ...sendingPause, time: zonedTime(sendingPause.at, timeZone) }
+  const zones = timeZoneChoices(timeZone)
+  const data = { settings, pause, deadLetters, zones, timeZone, ...flash }
   const template = isHtmx(c) ? 'workspaces/panel' : 'workspaces/settings'
-  return c.html(c.var.render(template, data, { fragment: isHtmx(c) }))
+  const status = flash.error ? 422 : 200
+  return c.html(c.var.render(template, data, { fragment: isHtmx(c) }), status)
 }
 
 type ConsentFlash = { notice?: string; problems?: readonly string[] }
@@ -53,10 +72,8 @@ export const settingsConsole = new Hono<AppEnv>()
       await setStoreMessageContent(tx, workspaceId, store)
       await auditRequest(c, tx, settingsEvent('settings.message_content', { store }))
     })
-    return renderSettings(
-      c,
-      store ? 'Message content is stored.' : 'Message content is no longer stored.',
-    )
+    const notice = store ? 'Message content is stored.' : 'Message content is no longer stored.'
+    return renderSettings(c, { notice })
   })
   .post('/settings/inbox', requireRole('admin'), async (c) => {
     const fields = await formFields(c)
@@ -70,13 +87,28 @@ export const settingsConsole = new Hono<AppEnv>()
       await saveInboxSettings(tx, workspaceId, inbox)
       await auditRequest(c, tx, settingsEvent('settings.inbox', { ...inbox }))
     })
-    return renderSettings(c, 'Inbox settings saved.')
+    return renderSettings(c, { notice: 'Inbox settings saved.' })
+  })
+  .post('/settings/timezone', requireRole('admin'), async (c) => {
+    const timezone = (await formFields(c)).timezone ?? ''
+    const { workspaceId } = currentPrincipal(c)
+    try {
+      await c.var.tenant(async (tx) => {
+        await saveTimeZone(tx, workspaceId, timezone)
+        await auditRequest(c, tx, settingsEvent('settings.timezone', { timezone }))
+      })
+    } catch (error) {
+      if (!isAppError(error, 'validation_failed')) throw error
+      return renderSettings(c, { error: error.message })
+    }
+    return renderSettings(c, { notice: `Times are now shown in ${timezone}.` })
   })
   .post('/settings/webhook-replay', requireRole('admin'), async (c) => {
     const { workspaceId } = currentPrincipal(c)
     const requeued = await replayDeadLetters(c.var.deps, workspaceId, c.var.deps.now())
     await c.var.tenant((tx) => auditRequest(c, tx, settingsEvent('webhooks.replay', { requeued })))
-    return renderSettings(c, `${requeued} failed event(s) queued for processing again.`)
+    const notice = `${String(requeued)} failed event(s) queued for processing again.`
+    return renderSettings(c, { notice })
   })
   .post('/settings/resume-sending', requireRole('admin'), async (c) => {
     const { workspaceId } = currentPrincipal(c)
@@ -86,7 +118,7 @@ export const settingsConsole = new Hono<AppEnv>()
     })
     // Queued sends waited while paused; the dispatcher picks them up now rather than at its next tick.
     await c.var.deps.jobs.enqueue('outbound.dispatch', {})
-    return renderSettings(c, 'Sending resumed: queued messages are going out.')
+    return renderSettings(c, { notice: 'Sending resumed: queued messages are going out.' })
   })
   .get('/settings/consent', requireRole('admin'), (c) => renderConsent(c))
   .post('/settings/consent', requireRole('admin'), async (c) => {

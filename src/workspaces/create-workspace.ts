@@ -3,6 +3,7 @@ import type { Tx } from '../db/tenant.js'
 import { AppError } from '../errors.js'
 import { isUniqueViolation } from '../db/sql-errors.js'
 import { insertWorkspace } from './workspaces.repo.js'
+import { isTimeZone } from '../console/time-zone.js'
 
 /** What creating a workspace needs; the WhatsApp fields connect it to a business number. */
 export interface NewWorkspace {
@@ -10,6 +11,8 @@ export interface NewWorkspace {
   phoneNumberId?: string | undefined
   accessToken?: string | undefined
   wabaId?: string | undefined
+  /** IANA zone name; UTC when absent. */
+  timeZone?: string | undefined
 }
 
 /** Validates and creates a workspace inside a system transaction; the access token is stored encrypted. */
@@ -25,12 +28,19 @@ export async function createWorkspace(
   if (input.phoneNumberId !== undefined && !/^\d{5,20}$/.test(input.phoneNumberId)) {
     throw new AppError('validation_failed', 'phone-number-id must be the numeric id Meta shows')
   }
+  if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) {
+    throw new AppError(
+      'validation_failed',
+      'timezone must be an IANA zone name such as Asia/Kolkata',
+    )
+  }
   try {
     return await insertWorkspace(tx, {
       name,
       phoneNumberId: input.phoneNumberId ?? null,
       wabaId: input.wabaId ?? null,
       accessTokenEnc: input.accessToken ? deps.cipher.encrypt(input.accessToken) : null,
+      settings: input.timeZone ? { timezone: input.timeZone } : {},
     })
   } catch (error) {
     if (isUniqueViolation(error, 'workspaces_phone_number_id_unique')) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { sendingPauseOf, storesMessageContent } from './settings.js'
+import { pauseCauseOf, sendingPauseOf, storesMessageContent } from './settings.js'
 
 describe('storesMessageContent', () => {
   it.each([
@@ -29,5 +29,16 @@ describe('sendingPauseOf', () => {
     ],
   ])('reads %j as %j', (row, expected) => {
     expect(sendingPauseOf(row)).toEqual(expected)
+  })
+})
+
+describe('pauseCauseOf', () => {
+  const at = new Date('2025-03-01T10:00:00Z')
+  it.each([
+    ['190: Error validating access token', 'WhatsApp rejected the access token'],
+    ['368: Temporarily blocked', 'WhatsApp restricted the business account for a policy violation'],
+    ['no reason was recorded', 'WhatsApp refused to send for this workspace'],
+  ])('says %s as %s', (reason, words) => {
+    expect(pauseCauseOf({ at, reason })).toBe(words)
   })
 })

@@ -6,6 +6,7 @@ import {
   type ConsentSettings,
   type WorkspaceConsent,
 } from '../consent/settings.js'
+import { isTimeZone, timeZoneOf } from '../console/time-zone.js'
 import { messagesPerSecondOf } from '../outbound/send-settings.js'
 import { inboxSettingsOf, type InboxSettings } from '../inbox/settings.js'
 import { clearSendingPause, findWorkspace, mergeWorkspaceSettings } from './workspaces.repo.js'
@@ -38,6 +39,8 @@ export interface WorkspaceSettings {
   readonly messagesPerSecond: number
   readonly consent: WorkspaceConsent
   readonly inbox: InboxSettings
+  /** IANA zone the console shows times in and reads bare dates in. */
+  readonly timeZone: string
 }
 
 /** Privacy mode is on only when a workspace turned content off; a missing value keeps content. */
@@ -52,6 +55,18 @@ export function sendingPauseOf(row: {
 }): SendingPause | null {
   if (!row.sendingPausedAt) return null
   return { at: row.sendingPausedAt, reason: row.sendingPausedReason ?? 'no reason was recorded' }
+}
+
+// The pause's cause for agents, from Meta's code at the head of the recorded reason (reference §6).
+const PAUSE_CAUSES: Readonly<Record<string, string>> = {
+  '190': 'WhatsApp rejected the access token',
+  '368': 'WhatsApp restricted the business account for a policy violation',
+}
+
+/** Why sending is paused, in an agent's words ("WhatsApp rejected the access token"). */
+export function pauseCauseOf(pause: SendingPause): string {
+  const code = /^\d+/.exec(pause.reason)?.[0] ?? ''
+  return PAUSE_CAUSES[code] ?? 'WhatsApp refused to send for this workspace'
 }
 
 /** Reads the settings of the transaction's workspace, with defaults for keys never set. */
@@ -71,12 +86,24 @@ export async function loadSettings(tx: Tx, workspaceId: string): Promise<Workspa
     messagesPerSecond: messagesPerSecondOf(workspace.settings),
     consent: consentSettingsOf(workspace.settings),
     inbox: inboxSettingsOf(workspace.settings),
+    timeZone: timeZoneOf(workspace.settings),
   }
 }
 
 /** Turns storing message content on or off; takes effect for events received from now on. */
 export function setStoreMessageContent(tx: Tx, workspaceId: string, store: boolean) {
   return mergeWorkspaceSettings(tx, workspaceId, { storeMessageContent: store })
+}
+
+/** Sets the workspace's time zone; a name the runtime does not know is validation_failed. */
+export async function saveTimeZone(tx: Tx, workspaceId: string, timeZone: string): Promise<void> {
+  if (!isTimeZone(timeZone)) {
+    throw new AppError(
+      'validation_failed',
+      'timezone must be an IANA zone name such as Asia/Kolkata',
+    )
+  }
+  await mergeWorkspaceSettings(tx, workspaceId, { timezone: timeZone })
 }
 
 /** Saves the consent page: keyword lists, replies, opt-out buttons and the send rate. */
@@ -87,6 +114,12 @@ export async function saveConsentPage(
 ): Promise<void> {
   await saveConsentSettings(tx, workspaceId, page.consent)
   await mergeWorkspaceSettings(tx, workspaceId, { messagesPerSecond: page.messagesPerSecond })
+}
+
+/** The workspace's sending pause, or null while it sends. */
+export async function loadSendingPause(tx: Tx, workspaceId: string): Promise<SendingPause | null> {
+  const workspace = await findWorkspace(tx, workspaceId)
+  return workspace ? sendingPauseOf(workspace) : null
 }
 
 /** Lets queued sends go out again once the token or account is fixed in Meta. */

@@ -6,7 +6,7 @@ import { currentPrincipal, requireRole } from '../http/roles.js'
 import { formFields, isHtmx } from '../http/forms.js'
 import { requestOrigin } from '../http/client-info.js'
 import { auditActorOf } from '../audit/actor.js'
-import { readableTime } from '../console/readable-time.js'
+import { zonedTime } from '../console/readable-time.js'
 import { ERRORS, isAppError } from '../errors.js'
 import { loadSettings } from './settings.js'
 import { connectWhatsApp, type Connected } from './connect-whatsapp.js'
@@ -21,8 +21,13 @@ async function renderWhatsApp(
   flash: Flash = {},
   status: ContentfulStatusCode = 200,
 ) {
-  const { workspaceId } = currentPrincipal(c)
-  const settings = await c.var.tenant((tx) => loadSettings(tx, workspaceId))
+  const { workspaceId, timeZone } = currentPrincipal(c)
+  const loaded = await c.var.tenant((tx) => loadSettings(tx, workspaceId))
+  const { sendingPause } = loaded
+  const settings = {
+    ...loaded,
+    sendingPause: sendingPause && { ...sendingPause, time: zonedTime(sendingPause.at, timeZone) },
+  }
   const { checkedNumber, wabaId } = settings.whatsapp
   const data = {
     ...flash,
@@ -31,7 +36,7 @@ async function renderWhatsApp(
     number: checkedNumber && {
       ...checkedNumber,
       quality: qualityWords(checkedNumber.qualityRating),
-      checkedTime: readableTime(new Date(checkedNumber.checkedAt)),
+      checkedTime: zonedTime(new Date(checkedNumber.checkedAt), timeZone),
     },
     webhook: {
       url: `${requestOrigin(c)}/webhooks/whatsapp`,

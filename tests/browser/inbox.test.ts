@@ -13,7 +13,7 @@ import {
 } from '../helpers/browser.js'
 import { envelope } from '../helpers/inbound.js'
 import { metaTemplate } from '../helpers/templates.js'
-import { FakeMetaGraph } from '../fakes/meta-graph.js'
+import { FakeMetaGraph, graphError } from '../fakes/meta-graph.js'
 import { recipientOf, type RecordedSend } from '../fakes/meta-graph-sends.js'
 
 // The inbox told as one story by two people in two browser contexts: an owner who runs the
@@ -32,6 +32,7 @@ const SALES = { name: 'Sam Sales', email: 'sam@fernhill.example', password: 'sal
 const ANA = { phone: '919876543210', name: 'Ana Lima' }
 const RAVI = { phone: '919812345678', name: 'Ravi Kumar' }
 const MEERA = { phone: '919900011122', name: 'Meera Das' }
+const KIRAN = { phone: '919811122233', name: 'Kiran Rao' }
 const TEMPLATE = 'order_ready'
 // The live feed polls the database every second and background jobs poll too: allow for a few
 // rounds of both on a busy machine.
@@ -331,6 +332,42 @@ describe('answering WhatsApp conversations in the inbox', () => {
     await owner.goto(sales.url())
     await owner.getByRole('heading', { name: RAVI.name, level: 1 }).waitFor()
     expect(await pageText(owner)).toContain(`+${RAVI.phone}`)
+  })
+
+  it('shows an agent the paused banner once Meta rejects the token, and their reply waits', async () => {
+    await contactWrites(KIRAN, 'Can I pick up a fern today?')
+    await sales.goto('/inbox')
+    await sales.getByRole('link', { name: new RegExp(KIRAN.name) }).click()
+    await sales.getByRole('heading', { name: KIRAN.name, level: 1 }).waitFor()
+    // Meta answers the next send with 190: the token expired. The workspace pauses and the
+    // reply goes back to the queue, where it waits for the resume instead of "Sending…".
+    meta.failSends(graphError(401, 190, 'Error validating access token: Session has expired'))
+    await replyBox().fill('Yes, until 6 pm.')
+    await replyBox().press('Enter')
+    const reply = sales.locator('#thread li.msg-outbound').filter({ hasText: 'Yes, until 6 pm.' })
+    await reply.locator('.delivery', { hasText: 'Waiting: sending is paused' }).waitFor(LIVE)
+
+    await sales.goto('/inbox')
+    const banner = sales.getByRole('alert').filter({ hasText: 'Sending is paused' })
+    await banner.waitFor()
+    expect(await banner.textContent()).toContain('WhatsApp rejected the access token')
+    expect(await banner.textContent()).toContain('An owner or admin can resume it under Settings')
+    const tabs = sales.getByRole('navigation', { name: 'Inbox views' })
+    expect(await tabs.textContent()).toMatch(/Mine \+ unassigned\s*\d+/)
+    await screenshotsAtTwoWidths(sales, 'inbox-paused')
+
+    await sales.getByRole('link', { name: new RegExp(KIRAN.name) }).click()
+    await sales.getByRole('heading', { name: KIRAN.name, level: 1 }).waitFor()
+    await banner.waitFor()
+    await screenshotsAtTwoWidths(sales, 'thread-paused')
+
+    // The owner resumes (the banner links them there) and the waiting reply goes out.
+    await owner.goto('/inbox')
+    await owner.getByRole('link', { name: 'Resume it under Settings' }).click()
+    await owner.getByRole('button', { name: 'Resume sending' }).click()
+    await owner.getByText('Sending resumed').waitFor()
+    await expect.poll(() => sendsTo(KIRAN.phone).length, LIVE).toBe(1)
+    await reply.locator('.delivery', { hasText: /^(Accepted by WhatsApp|Sent)$/ }).waitFor(LIVE)
   })
 
   it('raised no CSP violations or JavaScript errors, and sent Meta only valid requests', () => {

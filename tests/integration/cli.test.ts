@@ -142,6 +142,35 @@ describe('the parley command', () => {
     expect(await failure(args)).toBe('parley: Another workspace already uses this phone-number-id')
   })
 
+  it('creates a workspace on the time zone given, and refuses an unknown zone with one line', async () => {
+    const created = await json([
+      'workspace:create',
+      '--name',
+      'Mumbai',
+      '--timezone',
+      'Asia/Kolkata',
+    ])
+    const client = new pg.Client({ connectionString: fresh.url })
+    await client.connect()
+    try {
+      const { rows } = await client.query<{ timezone: string }>(
+        `select settings->>'timezone' as timezone from workspaces where id = $1`,
+        [String(created.id)],
+      )
+      expect(rows[0]?.timezone).toBe('Asia/Kolkata')
+    } finally {
+      await client.end()
+    }
+    const refused = await failure([
+      'workspace:create',
+      '--name',
+      'Nowhere',
+      '--timezone',
+      'Mars/Base',
+    ])
+    expect(refused).toBe('parley: timezone must be an IANA zone name such as Asia/Kolkata')
+  })
+
   it('loads a demo workspace and prints one login per role', async () => {
     const demo = await json(['demo'])
     const logins = demo.logins as { role: string; email: string; password: string }[]

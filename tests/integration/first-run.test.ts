@@ -40,6 +40,11 @@ describe('a new Parley', () => {
     expect((await visitor.get('/login')).headers.get('location')).toBe('/setup')
     const page = await (await visitor.get('/setup')).text()
     expect(page).toContain('Create your workspace and owner account')
+    // The browser's zone replaces UTC through a script file (no inline script under the CSP).
+    expect(page).toContain(
+      '<input type="hidden" name="timezone" value="UTC" data-browser-time-zone>',
+    )
+    expect(page).toContain('<script src="/public/time-zone.js" defer></script>')
   })
 
   it('re-shows the form with the problem when the password is too short', async () => {
@@ -52,11 +57,13 @@ describe('a new Parley', () => {
 
   it('creates the workspace and owner, logs them in, and then closes setup', async () => {
     const visitor = new ConsoleSession(t.app)
-    const response = await visitor.post('/setup', owner)
+    const response = await visitor.post('/setup', { ...owner, timezone: 'America/Sao_Paulo' })
     expect(response.headers.get('location')).toBe('/')
     const home = await (await visitor.get('/')).text()
     expect(home).toContain('<h1>Acme Leads</h1>')
     expect(home).toContain('role <strong>owner</strong>')
+    const settings = await (await visitor.get('/settings')).text()
+    expect(settings).toContain('<option selected>America/Sao_Paulo</option>')
     const later = new ConsoleSession(t.app)
     expect((await later.get('/setup')).headers.get('location')).toBe('/login')
     expect((await later.login(owner.email, owner.password)).status).toBe(303)

@@ -158,7 +158,10 @@ describe('the inbox list', () => {
       const { html } = await page(sales, `/inbox?view=${view}`)
       expect(html).not.toContain(theirs.conversationId)
     }
-    const own = await page(sales, '/inbox')
+    const landing = await page(sales, '/inbox')
+    expect(landing.html).toContain(mine.conversationId)
+    expect(landing.html).toContain(nobodys.conversationId)
+    const own = await page(sales, '/inbox?view=mine')
     expect(own.html).toContain(mine.conversationId)
     expect(own.html).not.toContain(nobodys.conversationId)
     const unassigned = await page(sales, '/inbox?view=unassigned')

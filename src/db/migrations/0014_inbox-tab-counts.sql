@@ -1,0 +1,1 @@
+CREATE INDEX "contacts_opted_out_idx" ON "contacts" USING btree ("workspace_id","id") WHERE "contacts"."consent_state" = 'opted_out';
