@@ -7,7 +7,32 @@ import { acquireDataDirLock } from './lockfile.js'
 import { findRunningEmbedded, publishEmbeddedAddress } from './embedded-address.js'
 
 /** Drizzle over the connection pool; only src/db/ creates one. */
-export type Db = NodePgDatabase<typeof schema>
+export type Db = NodePgDatabase<typeof schema> & { $client: pg.Pool }
+
+const onConnection = new WeakMap<pg.PoolClient, NodePgDatabase<typeof schema>>()
+
+/**
+ * Runs `work` on one pooled connection and always gives the connection back. Drizzle's own
+ * transaction on a pool keeps the connection when BEGIN fails (a connection dropped at that
+ * moment), and each such loss shrinks the pool until every request waits for ever.
+ */
+export async function withConnection<T>(
+  db: Db,
+  work: (connection: NodePgDatabase<typeof schema>) => Promise<T>,
+): Promise<T> {
+  const client = await db.$client.connect()
+  try {
+    let bound = onConnection.get(client)
+    if (!bound) {
+      bound = drizzle(client, { schema })
+      onConnection.set(client, bound)
+    }
+    return await work(bound)
+  } finally {
+    // A client whose connection broke is dropped by the pool rather than reused.
+    client.release()
+  }
+}
 
 /** An open database: the Drizzle handle, its pool, and how to close both. */
 export interface Database {
@@ -67,9 +92,16 @@ export function connectDatabase(
 
 function createPool(connectionString: string, options: { log: Logger; poolSize?: number }) {
   const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10 })
-  // An idle client losing its connection must not crash the process; the next query reconnects.
+  // A client losing its connection (a restarted server, pg_terminate_backend) emits 'error',
+  // idle or checked out; unhandled, that ends the process. The query in flight fails, the pool
+  // drops the client and the next query connects again.
   pool.on('error', (error) => {
     options.log.error({ err: error }, 'idle database connection failed')
+  })
+  pool.on('connect', (client) => {
+    client.on('error', (error) => {
+      options.log.warn({ err: error }, 'database connection lost')
+    })
   })
   return pool
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import type { Db } from './client.js'
+import { withConnection, type Db } from './client.js'
 import { AppError } from '../errors.js'
 
 /** A transaction handle; every repository function takes one as its first argument. */
@@ -55,10 +55,12 @@ export function afterCommit(tx: Tx, task: () => Promise<void>): void {
 
 async function transact<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
   const tasks: (() => Promise<void>)[] = []
-  const result = await db.transaction((tx) => {
-    commitTasks.set(tx, tasks)
-    return work(tx)
-  })
+  const result = await withConnection(db, (connection) =>
+    connection.transaction((tx) => {
+      commitTasks.set(tx, tasks)
+      return work(tx)
+    }),
+  )
   for (const task of tasks) await task()
   return result
 }

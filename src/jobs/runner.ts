@@ -11,6 +11,7 @@ import {
   type JobPayload,
 } from './registry.js'
 import { afterCommit, type Tx } from '../db/tenant.js'
+import { JOB_LOCK_LIFETIME_MS, keepLocked, watchNotifications } from './liveness.js'
 
 /** Enqueues registered jobs and, when started, runs them; the only wrapper around agenda. */
 export interface JobRunner {
@@ -51,10 +52,12 @@ interface RunnerOptions {
 /** Starts agenda on our own job tables (created by migrations, never by agenda) and schedules recurring jobs. */
 export async function startJobRunner({ pool, deps }: RunnerOptions): Promise<JobRunner> {
   const backend = new PostgresBackend({ pool, ensureSchema: false })
+  watchNotifications(backend, deps.log)
   // Intervals as numbers: agenda parses '500 milliseconds' as 500 000 ms.
   const agenda = new Agenda({
     backend,
     processEvery: 5000,
+    defaultLockLifetime: JOB_LOCK_LIFETIME_MS,
     name: `parley-${process.pid}`,
   })
   const shutdown = new AbortController()
@@ -96,12 +99,15 @@ async function runJob(
   if (version !== definition.version) {
     throw new Error(`job ${name} has payload version ${version}, expected ${definition.version}`)
   }
+  const stopBeating = keepLocked(job, deps.log)
   try {
     await definition.run(deps, definition.payload.parse(payload))
   } catch (error) {
     // agenda keeps the failure on the job row; the log is where operators look.
     deps.log.error({ err: error, job: name }, 'job failed')
     throw error
+  } finally {
+    stopBeating()
   }
 }
 

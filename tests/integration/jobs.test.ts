@@ -7,6 +7,7 @@ import { loginThrottle, sessions } from '../../src/db/schema.js'
 import { startJobRunner, type JobRunner } from '../../src/jobs/runner.js'
 import { JOBS } from '../../src/jobs/registry.js'
 import { purgeFinishedJobs } from '../../src/jobs/purge.js'
+import { waitFor } from '../helpers/wait-for.js'
 
 let t: TestApp
 let ws: Awaited<ReturnType<typeof seedWorkspace>>
@@ -20,15 +21,6 @@ afterAll(async () => {
   await runner?.drain(5_000)
   await t.close()
 })
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check()) return true
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
-  return false
-}
 
 const longAgo = new Date('2020-01-01T00:00:00Z')
 
@@ -90,6 +82,25 @@ describe('the job runner on PostgreSQL', () => {
       return rows.length === 0
     })
     expect(gone).toBe(true)
+  })
+
+  it('takes over a recurring job held by an instance that died, once its lock lapses', async () => {
+    runner ??= await startJobRunner({ pool: t.database.pool, deps: t.jobDeps })
+    const name = 'auth.purge-login-throttles'
+    const held = await withSystem(t.deps.db, (tx) =>
+      tx.execute<{ at: string }>(sql`update agenda_jobs set last_modified_by = 'parley-killed',
+          locked_at = now() - interval '21 seconds', next_run_at = now() - interval '1 second'
+        where name = ${name} and type = 'single' returning now()::text as at`),
+    )
+    const heldAt = held.rows[0]?.at ?? ''
+    const ranAgain = await waitFor(async () => {
+      const rows = await withSystem(t.deps.db, (tx) =>
+        tx.execute<{ ran: boolean }>(sql`select last_finished_at > ${heldAt}::timestamptz as ran
+          from agenda_jobs where name = ${name} and type = 'single'`),
+      )
+      return rows.rows[0]?.ran === true
+    }, 20_000)
+    expect(ranAgain).toBe(true)
   })
 
   it('keeps a single schedule per recurring job when a second runner starts', async () => {
