@@ -10,12 +10,8 @@ import { viewOf } from './inbox-rules.js'
 import { findConversation, INBOX_VIEWS } from './inbox.repo.js'
 import { listAssignableUsers } from './conversations.repo.js'
 import { loadThreadEntries, openConversation } from './load-conversation.js'
-import {
-  loadConsentHistory,
-  loadConversationPage,
-  readConversation,
-  viewerOf,
-} from './conversation-page.js'
+import { loadConsentHistory, loadConversationPage, readConversation } from './conversation-page.js'
+import { viewerOf } from './scope.js'
 import { loadComposer, type ComposerFlash } from './composer.js'
 import { sendReply } from './send-reply.js'
 import { assignConversation } from './assign-conversation.js'

@@ -12,6 +12,7 @@ import { findLatestInboundWamid } from './thread.repo.js'
 import { loadThreadEntries, openConversation } from './load-conversation.js'
 import { loadComposer, type ComposerFlash } from './composer.js'
 import { enqueueAfterCommit } from '../jobs/runner.js'
+import { viewerOf } from './scope.js'
 
 const RECENT_CONSENT = { fallback: 5, max: 5 }
 
@@ -19,12 +20,6 @@ const RECENT_CONSENT = { fallback: 5, max: 5 }
 export async function loadConsentHistory(tx: Tx, cipher: FieldCipher, contactId: string) {
   const log = await readConsentLog(tx, cipher, { contactId }, RECENT_CONSENT)
   return { entries: log.data.map(consentEntryView) }
-}
-
-/** The viewer of a console request, as the inbox rules take it. */
-export function viewerOf(c: Context<AppEnv>) {
-  const principal = currentPrincipal(c)
-  return { userId: principal.id, role: principal.role }
 }
 
 /**
