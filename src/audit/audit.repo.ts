@@ -14,11 +14,15 @@ export async function lockChainHead(tx: Tx, workspaceId: string) {
   return head
 }
 
-/** How many entries of this action one actor made in the transaction's workspace since `since`. */
+/**
+ * How many entries of this action one actor made in the transaction's workspace since `since`
+ * (only those whose details[key] is value, when `detail` is given).
+ */
 export async function countRecentActions(
   tx: Tx,
-  recent: { actorId: string; action: string; since: Date },
+  recent: { actorId: string; action: string; since: Date; detail?: [string, string] | undefined },
 ): Promise<number> {
+  const { detail } = recent
   const [row] = await tx
     .select({ n: count() })
     .from(auditEntries)
@@ -27,6 +31,7 @@ export async function countRecentActions(
         gt(auditEntries.at, recent.since),
         eq(auditEntries.actorId, recent.actorId),
         eq(auditEntries.action, recent.action),
+        detail && sql`${auditEntries.details} ->> ${detail[0]} = ${detail[1]}`,
       ),
     )
   return row?.n ?? 0

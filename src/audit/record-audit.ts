@@ -44,10 +44,15 @@ export async function recordAudit(
   await insertAuditEntry(tx, { ...entry, prevHash, hash: entryHash(prevHash, entry) })
 }
 
-/** At most `limit` entries of one action per actor within `windowMs`. */
+/**
+ * At most `limit` entries of one action per actor within `windowMs`. With `sameWhen`, an event
+ * whose details[sameWhen] was already recorded in the window is the same one again: allowed and
+ * not recorded twice (a list refreshing itself is not a new search).
+ */
 export interface AuditQuota {
   readonly limit: number
   readonly windowMs: number
+  readonly sameWhen?: string
 }
 
 /**
@@ -63,9 +68,17 @@ export async function recordAuditWithinQuota(
   quota: AuditQuota,
 ): Promise<boolean> {
   await lockChainHead(tx, scope.workspaceId)
-  const since = new Date(scope.at.getTime() - quota.windowMs)
-  const made = await countRecentActions(tx, { actorId: actor.actorId, action: event.action, since })
-  if (made >= quota.limit) return false
+  const recent = {
+    actorId: actor.actorId,
+    action: event.action,
+    since: new Date(scope.at.getTime() - quota.windowMs),
+  }
+  const same = quota.sameWhen && event.details?.[quota.sameWhen]
+  if (typeof same === 'string') {
+    const detail: [string, string] = [quota.sameWhen ?? '', same]
+    if ((await countRecentActions(tx, { ...recent, detail })) > 0) return true
+  }
+  if ((await countRecentActions(tx, recent)) >= quota.limit) return false
   await recordAudit(tx, scope, actor, event)
   return true
 }

@@ -50,7 +50,7 @@ export async function listContacts(
 ) {
   const name = searchTextOf(query.q)
   const phone = phoneOf(query.phone)
-  if (phone !== undefined) await allowNumberSearch(tx, searcher, phone)
+  if (phone !== undefined) await allowNumberSearch(tx, cipher, searcher, phone)
   const names: Partial<NameFilter> = name === undefined ? {} : await nameFilterFor(tx, name)
   if (names.ids?.length === 0) return { data: [], nextCursor: null }
   const { viewer } = searcher

@@ -12,6 +12,7 @@ import { listAssignableUsers } from './conversations.repo.js'
 import { loadThreadEntries, openConversation } from './load-conversation.js'
 import { loadConsentHistory, loadConversationPage, readConversation } from './conversation-page.js'
 import { viewerOf } from './scope.js'
+import { searcherOf } from '../contacts/number-search.js'
 import { loadComposer, type ComposerFlash } from './composer.js'
 import { sendReply } from './send-reply.js'
 import { assignConversation } from './assign-conversation.js'
@@ -27,7 +28,9 @@ async function renderInbox(c: Context<AppEnv>) {
   const { deps } = c.var
   const page = await c.var.tenant(async (tx) => {
     const maskPhones = await shouldMaskPhones(tx, currentPrincipal(c))
-    return listInbox(tx, deps.cipher, { view, q, cursor, viewer, maskPhones, now: deps.now() })
+    const searcher = searcherOf(c)
+    const query = { view, q, cursor, viewer, searcher, maskPhones, now: deps.now() }
+    return listInbox(tx, deps.cipher, query)
   })
   const views = INBOX_VIEWS.map((value) => ({
     value,

@@ -158,15 +158,19 @@ describe('what a sales API key may see', () => {
 })
 
 describe('number searches by sales', () => {
-  it('audits each one and answers 429 rate_limited after 30 a minute', async () => {
+  const searchFor = (phone: string) => `/contacts?phone=${encodeURIComponent(phone)}`
+
+  it('audits each number and answers 429 rate_limited past 30 different ones a minute', async () => {
     const nobodys = await contactOf(null)
-    const search = `/contacts?phone=${encodeURIComponent(nobodys.phone)}`
-    for (let i = 0; i < 30; i++) {
-      expect((await api(suite.ws.keys.sales, search)).status).toBe(200)
+    const numbers = [nobodys.phone, ...Array.from({ length: 29 }, () => `+${randomPhone()}`)]
+    for (const phone of numbers) {
+      expect((await api(suite.ws.keys.sales, searchFor(phone))).status).toBe(200)
     }
-    const refused = await api(suite.ws.keys.sales, search)
+    const refused = await api(suite.ws.keys.sales, searchFor(`+${randomPhone()}`))
     expect(refused.status).toBe(429)
     expect(await refused.json()).toMatchObject({ code: 'rate_limited' })
+    // The same number again (a list refreshing itself) is neither a new search nor refused.
+    expect((await api(suite.ws.keys.sales, searchFor(nobodys.phone))).status).toBe(200)
     const audited = await tenant((tx) =>
       tx
         .select()
@@ -181,15 +185,20 @@ describe('number searches by sales', () => {
     expect(audited).toHaveLength(30)
     expect(JSON.stringify(audited)).not.toContain(nobodys.phone)
     // A manager's searches are neither limited nor audited.
-    expect((await api(suite.ws.keys.manager, search)).status).toBe(200)
+    expect((await api(suite.ws.keys.manager, searchFor(nobodys.phone))).status).toBe(200)
   })
 
-  it('tells a sales user in the console to wait, in words', async () => {
+  it('tells a sales user in the console to wait, in words, on contacts and in the inbox', async () => {
     const sales = await as('sales')
-    const search = `/contacts?phone=${encodeURIComponent(randomPhone())}`
-    let last = await sales.get(search)
-    for (let i = 0; i < 30 && last.status === 200; i++) last = await sales.get(search)
+    let last = await sales.get(searchFor(`+${randomPhone()}`))
+    for (let i = 0; i < 31 && last.status === 200; i++) {
+      last = await sales.get(searchFor(`+${randomPhone()}`))
+    }
     expect(last.status).toBe(429)
     expect(await last.text()).toContain('Too many number searches')
+    const inbox = await sales.get(`/inbox?q=${encodeURIComponent(`+${randomPhone()}`)}`)
+    expect(inbox.status).toBe(429)
+    expect(await inbox.text()).toContain('Too many number searches')
+    expect((await sales.get('/inbox?q=Ana')).status).toBe(200)
   })
 })
