@@ -81,6 +81,10 @@ describe('the logger on errors', () => {
     )
     log.error({ err: failed }, 'unhandled error')
     log.warn({ event: { failure: failed } }, 'event failed')
+    log.warn(
+      { a: { b: { c: { d: { e: { f: { g: { h: failed, n: '+14155550123' } } } } } } } },
+      'deep',
+    )
     const line = JSON.stringify(lines)
     expect(line).not.toContain('Ana Secret')
     expect(line).not.toContain('4155550123')

@@ -44,13 +44,15 @@ function errorForLog(error: Error, depth: number): unknown {
   const fields = kept.map(([key, item]) => [key, withoutParams(item)] as const)
   // pg's error (code, constraint, table) is drizzle's cause: kept, cleaned the same way.
   const { cause } = error
-  const caused = cause instanceof Error ? { cause: errorForLog(cause, depth + 1) } : {}
+  const caused = cause instanceof Error ? { cause: maskPhonesDeep(cause, depth + 1) } : {}
   return maskPhonesDeep({ ...Object.fromEntries(fields), ...caused }, depth + 1)
 }
 
 function maskPhonesDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return value.replace(PHONE, maskPhone)
-  if (depth > 6 || typeof value !== 'object' || value === null) return value
+  if (typeof value !== 'object' || value === null) return value
+  // Past the limit nothing is walked, so nothing is shown: a raw error or number would leak.
+  if (depth > 6) return '[too deep to log]'
   if (value instanceof Error) return errorForLog(value, depth)
   if (Array.isArray(value)) return value.map((item) => maskPhonesDeep(item, depth + 1))
   return Object.fromEntries(
