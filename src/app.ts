@@ -6,7 +6,8 @@ import type { AppDeps, AppEnv } from './http/env.js'
 import { AppError } from './errors.js'
 import { requestServices } from './http/context.js'
 import { requestContext } from './http/request-context.js'
-import { securityHeaders } from './http/security-headers.js'
+import { isStaticPath, securityHeaders } from './http/security-headers.js'
+import { methodNotAllowed } from './http/allowed-methods.js'
 import { handleError, handleNotFound, isMachinePath } from './http/error-handler.js'
 import { sessionLoader } from './http/session.js'
 import { csrfProtection } from './http/csrf.js'
@@ -52,10 +53,6 @@ function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
   })
 }
 
-function isStaticPath(path: string): boolean {
-  return path.startsWith('/public/') || path.startsWith('/vendor/')
-}
-
 // Console middleware (cookies, CSRF) applies to every path that is not machine-facing or static.
 function consoleOnly(...handlers: MiddlewareHandler<AppEnv>[]): MiddlewareHandler<AppEnv>[] {
   return handlers.map((handler) => async (c, next) => {
@@ -73,6 +70,10 @@ export function createApp(deps: AppDeps) {
   app.onError(handleError)
   app.notFound(handleNotFound)
   app.use('*', requestServices(deps), requestContext, securityHeaders)
+  app.use(
+    '*',
+    methodNotAllowed(() => app.routes),
+  )
 
   app.get('/public/*', publicRoute(), serveStatic({ root: PROJECT_ROOT }))
   app.get(

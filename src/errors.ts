@@ -8,7 +8,12 @@ export const ERRORS = {
   bad_signature: { status: 401, title: 'Webhook signature does not match' },
   forbidden: { status: 403, title: 'Your role does not allow this' },
   csrf_failed: { status: 403, title: 'The form expired or did not come from Parley' },
+  verification_failed: {
+    status: 403,
+    title: 'Webhook verification failed: the mode or verify token does not match',
+  },
   not_found: { status: 404, title: 'Not found' },
+  method_not_allowed: { status: 405, title: 'This method is not allowed on this path' },
   email_taken: { status: 409, title: 'A user with this email already exists' },
   already_set_up: { status: 409, title: 'Parley is already set up' },
   last_owner: { status: 409, title: 'A workspace must keep at least one active owner' },

@@ -53,3 +53,42 @@ describe('the logger', () => {
     expect(lines[0]).toMatchObject({ workspaceId: id, at: '2026-11-23T10:00:00Z' })
   })
 })
+
+describe('the logger on errors', () => {
+  it('masks phone numbers in an error’s message and stack', () => {
+    const { log, lines } = capture()
+    log.error({ err: new Error('no contact +919876543210') }, 'failed')
+    log.error(new Error('lookup 919876543210 failed'))
+    const line = JSON.stringify(lines)
+    expect(line).not.toContain('9876543210')
+    expect(line).toContain('91 ••••• 43210')
+    expect(lines[0]).toMatchObject({
+      err: { type: 'Error', message: 'no contact +91 ••••• 43210' },
+    })
+  })
+
+  it('logs no query values of a database error, nested or not', () => {
+    const { log, lines } = capture()
+    const pgError = Object.assign(new Error('duplicate key value violates unique constraint'), {
+      code: '23505',
+      constraint: 'contacts_phone_key',
+      detail: 'Key (phone)=(+14155550123) already exists.',
+    })
+    const query = 'insert into contacts (name, phone) values ($1, $2)'
+    const failed = Object.assign(
+      new Error(`Failed query: ${query}\nparams: Ana Secret,+14155550123`),
+      { query, params: ['Ana Secret', '+14155550123'], cause: pgError },
+    )
+    log.error({ err: failed }, 'unhandled error')
+    log.warn({ event: { failure: failed } }, 'event failed')
+    log.warn(
+      { a: { b: { c: { d: { e: { f: { g: { h: failed, n: '+14155550123' } } } } } } } },
+      'deep',
+    )
+    const line = JSON.stringify(lines)
+    expect(line).not.toContain('Ana Secret')
+    expect(line).not.toContain('4155550123')
+    expect(line).toContain('Failed query: insert into contacts')
+    expect(line).toContain('contacts_phone_key')
+  })
+})

@@ -33,16 +33,20 @@ const isThread = (query: string) =>
   query.includes('"unsupported_type"') && query.includes('from "messages"')
 
 function plans(context: PlanContext): Plan[] {
-  const { cipher, users, seeded } = context
-  const inbox = (view: InboxView, role: Role, q?: string) => (tx: Tx) =>
-    listInbox(tx, cipher, {
-      view,
-      q,
-      viewer: { userId: role === 'sales' ? users.salesId : users.ownerId, role },
-      maskPhones: false,
-      now: new Date(),
-      timeZone: 'UTC',
-    })
+  const { cipher, users, seeded, workspaceId } = context
+  const inbox = (view: InboxView, role: Role, q?: string) => (tx: Tx) => {
+    const viewer = { userId: role === 'sales' ? users.salesId : users.ownerId, role }
+    // A sales number search is audited like the console's (the plan's transaction keeps it).
+    const actor = {
+      actorType: 'user',
+      actorId: viewer.userId,
+      actorName: 'bench',
+      ip: null,
+    } as const
+    const searcher = { viewer, workspaceId, actor, at: new Date() }
+    const query = { view, q, viewer, searcher, maskPhones: false, now: new Date(), timeZone: 'UTC' }
+    return listInbox(tx, cipher, query)
+  }
   const counts = (role: Role) => (tx: Tx) =>
     countInbox(tx, { userId: role === 'sales' ? users.salesId : users.ownerId, role })
   const look = { cipher, timeZone: 'UTC', sendingPaused: false }

@@ -1,4 +1,4 @@
-import { asc, desc, gt, lt, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gt, lt, sql } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
 import { auditEntries } from '../db/schema.js'
 
@@ -12,6 +12,29 @@ export async function lockChainHead(tx: Tx, workspaceId: string) {
     .orderBy(desc(auditEntries.seq))
     .limit(1)
   return head
+}
+
+/**
+ * How many entries of this action one actor made in the transaction's workspace since `since`
+ * (only those whose details[key] is value, when `detail` is given).
+ */
+export async function countRecentActions(
+  tx: Tx,
+  recent: { actorId: string; action: string; since: Date; detail?: [string, string] | undefined },
+): Promise<number> {
+  const { detail } = recent
+  const [row] = await tx
+    .select({ n: count() })
+    .from(auditEntries)
+    .where(
+      and(
+        gt(auditEntries.at, recent.since),
+        eq(auditEntries.actorId, recent.actorId),
+        eq(auditEntries.action, recent.action),
+        detail && sql`${auditEntries.details} ->> ${detail[0]} = ${detail[1]}`,
+      ),
+    )
+  return row?.n ?? 0
 }
 
 /** Appends one entry. */

@@ -1,6 +1,6 @@
 import type { Tx } from '../db/tenant.js'
 import { entryHash, GENESIS_HASH } from './chain.js'
-import { insertAuditEntry, lockChainHead } from './audit.repo.js'
+import { countRecentActions, insertAuditEntry, lockChainHead } from './audit.repo.js'
 
 /** Who acted, and from where. */
 export interface AuditActor {
@@ -42,4 +42,43 @@ export async function recordAudit(
     details: event.details ?? {},
   }
   await insertAuditEntry(tx, { ...entry, prevHash, hash: entryHash(prevHash, entry) })
+}
+
+/**
+ * At most `limit` entries of one action per actor within `windowMs`. With `sameWhen`, an event
+ * whose details[sameWhen] was already recorded in the window is the same one again: allowed and
+ * not recorded twice (a list refreshing itself is not a new search).
+ */
+export interface AuditQuota {
+  readonly limit: number
+  readonly windowMs: number
+  readonly sameWhen?: string
+}
+
+/**
+ * Records the entry unless the actor already made `quota.limit` of this action within the window;
+ * false then, and nothing recorded. The chain lock is taken first, so parallel requests are
+ * counted one after the other and cannot all slip under the limit.
+ */
+export async function recordAuditWithinQuota(
+  tx: Tx,
+  scope: { readonly workspaceId: string; readonly at: Date },
+  actor: AuditActor & { readonly actorId: string },
+  event: AuditEvent,
+  quota: AuditQuota,
+): Promise<boolean> {
+  await lockChainHead(tx, scope.workspaceId)
+  const recent = {
+    actorId: actor.actorId,
+    action: event.action,
+    since: new Date(scope.at.getTime() - quota.windowMs),
+  }
+  const same = quota.sameWhen && event.details?.[quota.sameWhen]
+  if (typeof same === 'string') {
+    const detail: [string, string] = [quota.sameWhen ?? '', same]
+    if ((await countRecentActions(tx, { ...recent, detail })) > 0) return true
+  }
+  if ((await countRecentActions(tx, recent)) >= quota.limit) return false
+  await recordAudit(tx, scope, actor, event)
+  return true
 }

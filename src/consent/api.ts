@@ -3,6 +3,7 @@ import type { Context } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../http/env.js'
 import { currentPrincipal, requireRole } from '../http/roles.js'
+import { contactInScope } from '../inbox/scope.js'
 import { AppError } from '../errors.js'
 import { MAX_REASON_LENGTH } from './manual-consent.js'
 import { changeConsentForRequest } from './request-change.js'
@@ -45,8 +46,12 @@ async function changeByApi(c: Context<AppEnv>, direction: 'opt_out' | 'opt_in') 
 
 /** Consent by API: any role may opt a contact out; opting back in and the log are for admins. */
 export const consentApi = new Hono<AppEnv>()
-  .post('/contacts/:id/opt-out', requireRole('sales'), (c) => changeByApi(c, 'opt_out'))
-  .post('/contacts/:id/opt-in', requireRole('admin'), (c) => changeByApi(c, 'opt_in'))
+  .post('/contacts/:id/opt-out', requireRole('sales'), contactInScope, (c) =>
+    changeByApi(c, 'opt_out'),
+  )
+  .post('/contacts/:id/opt-in', requireRole('admin'), contactInScope, (c) =>
+    changeByApi(c, 'opt_in'),
+  )
   .get('/opt-outs', requireRole('admin'), async (c) => {
     const { from, to, method, limit, cursor } = c.req.query()
     const { timeZone } = currentPrincipal(c)

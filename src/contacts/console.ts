@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
 import { currentPrincipal, requireRole } from '../http/roles.js'
+import { contactInScope } from '../inbox/scope.js'
 import { formFields, hrefWith } from '../http/forms.js'
 import { AppError, isAppError } from '../errors.js'
 import type { ConsentScope } from '../db/schema.js'
@@ -9,6 +10,7 @@ import { changeConsentForRequest } from '../consent/request-change.js'
 import { renderContact, renderProfilePanel } from './contact-page.js'
 import { contactListEntry, shouldMaskPhones } from './contact-profile.js'
 import { listContacts, type ContactQuery } from './list-contacts.js'
+import { searcherOf } from './number-search.js'
 import { LABEL_FORM, NAME_FORM, NOTE_FORM, submitProfile, UNLABEL_FORM } from './profile-forms.js'
 
 type Direction = 'opt_out' | 'opt_in'
@@ -47,7 +49,7 @@ function searchOf(c: Context<AppEnv>) {
 // Phones as this user may see them: masked for sales when the workspace says so.
 function loadContactList(c: Context<AppEnv>, query: ContactQuery) {
   return c.var.tenant(async (tx) => {
-    const page = await listContacts(tx, c.var.deps.cipher, query)
+    const page = await listContacts(tx, c.var.deps.cipher, query, searcherOf(c))
     const mask = await shouldMaskPhones(tx, currentPrincipal(c))
     return { ...page, data: page.data.map((contact) => contactListEntry(contact, mask)) }
   })
@@ -76,25 +78,27 @@ export const contactsConsole = new Hono<AppEnv>()
     const data = { search, contacts: page.data, moreHref }
     return c.html(c.var.render('contacts/index', { ...data, error }), error ? 422 : 200)
   })
-  .get('/contacts/:id', requireRole('sales'), (c) => renderContact(c, c.req.param('id')))
-  .get('/contacts/:id/profile', requireRole('sales'), (c) =>
+  .get('/contacts/:id', requireRole('sales'), contactInScope, (c) =>
+    renderContact(c, c.req.param('id')),
+  )
+  .get('/contacts/:id/profile', requireRole('sales'), contactInScope, (c) =>
     renderProfilePanel(c, c.req.param('id'), {}),
   )
-  .post('/contacts/:id/name', requireRole('sales'), (c) =>
+  .post('/contacts/:id/name', requireRole('sales'), contactInScope, (c) =>
     submitProfile(c, c.req.param('id'), NAME_FORM),
   )
-  .post('/contacts/:id/notes', requireRole('sales'), (c) =>
+  .post('/contacts/:id/notes', requireRole('sales'), contactInScope, (c) =>
     submitProfile(c, c.req.param('id'), NOTE_FORM),
   )
-  .post('/contacts/:id/labels', requireRole('sales'), (c) =>
+  .post('/contacts/:id/labels', requireRole('sales'), contactInScope, (c) =>
     submitProfile(c, c.req.param('id'), LABEL_FORM),
   )
-  .post('/contacts/:id/labels/remove', requireRole('sales'), (c) =>
+  .post('/contacts/:id/labels/remove', requireRole('sales'), contactInScope, (c) =>
     submitProfile(c, c.req.param('id'), UNLABEL_FORM),
   )
-  .post('/contacts/:id/opt-out', requireRole('sales'), (c) =>
+  .post('/contacts/:id/opt-out', requireRole('sales'), contactInScope, (c) =>
     changeConsent(c, c.req.param('id'), 'opt_out'),
   )
-  .post('/contacts/:id/opt-in', requireRole('admin'), (c) =>
+  .post('/contacts/:id/opt-in', requireRole('admin'), contactInScope, (c) =>
     changeConsent(c, c.req.param('id'), 'opt_in'),
   )

@@ -110,3 +110,8 @@ export function contactListEntry(contact: ReturnType<typeof contactJson>, mask: 
     consent: contact.consent,
   }
 }
+
+/** A contact as the API shows it to this viewer: the phone masked when it must be. */
+export function withShownPhone(contact: ReturnType<typeof contactJson>, mask: boolean) {
+  return { ...contact, phone: shownPhone(contact.phone, mask) }
+}

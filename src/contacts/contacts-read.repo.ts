@@ -2,6 +2,7 @@ import { and, asc, desc, eq, ilike, inArray, isNotNull, or, sql, type SQL } from
 import type { PgColumn } from 'drizzle-orm/pg-core'
 import type { Tx } from '../db/tenant.js'
 import { contacts, messageReactions, messages } from '../db/schema.js'
+import { contactOwnOrUnassigned } from '../inbox/scope.repo.js'
 
 /** Where a keyset page resumes: the last row's sort time (exact, or null) and id. */
 export interface Keyset {
@@ -16,6 +17,8 @@ export interface ContactFilter {
   ids?: readonly string[] | undefined
   /** A name search too common for findContactIdsNamed: matched row by row instead. */
   nameContains?: string | undefined
+  /** A sales viewer's id: only contacts whose conversation is theirs or nobody's. */
+  ownOrUnassignedOf?: string | undefined
   after?: Keyset | undefined
   limit: number
 }
@@ -89,6 +92,9 @@ function contactConditions(filter: ContactFilter): (SQL | undefined)[] {
           ilike(contacts.customName, pattern),
           ilike(contacts.username, pattern),
         ),
+    filter.ownOrUnassignedOf === undefined
+      ? undefined
+      : contactOwnOrUnassigned(filter.ownOrUnassignedOf),
     after && afterContact(after),
   ]
 }

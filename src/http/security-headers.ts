@@ -16,7 +16,16 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ')
 
-/** Security headers on every response; HSTS only when the request came over TLS. */
+/** The stylesheet, scripts and vendored htmx: the only answers without personal data. */
+export function isStaticPath(path: string): boolean {
+  return path.startsWith('/public/') || path.startsWith('/vendor/')
+}
+
+/**
+ * Security headers on every response; HSTS only when the request came over TLS. Pages and API
+ * answers carry names, numbers and messages: no-store keeps them out of shared and back-button
+ * caches unless the route chose its own caching (media).
+ */
 export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   await next()
   c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
@@ -25,6 +34,9 @@ export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   c.header('Referrer-Policy', 'same-origin')
   c.header('Cross-Origin-Opener-Policy', 'same-origin')
   c.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=()')
+  if (!isStaticPath(c.req.path) && !c.res.headers.has('Cache-Control')) {
+    c.header('Cache-Control', 'no-store')
+  }
   if (isSecureRequest(c)) {
     c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
   }

@@ -16,8 +16,9 @@ import {
   conversationLookOf,
   loadConversationPage,
   readConversation,
-  viewerOf,
 } from './conversation-page.js'
+import { viewerOf } from './scope.js'
+import { searcherOf } from '../contacts/number-search.js'
 import { loadComposer, type ComposerFlash } from './composer.js'
 import { sendReply } from './send-reply.js'
 import { assignConversation } from './assign-conversation.js'
@@ -35,7 +36,8 @@ async function renderInbox(c: Context<AppEnv>) {
   const { timeZone } = currentPrincipal(c)
   const { page, counts, sendingPause } = await c.var.tenant(async (tx) => {
     const maskPhones = await shouldMaskPhones(tx, currentPrincipal(c))
-    const query = { view, q, cursor, viewer, maskPhones, now: deps.now(), timeZone }
+    const searcher = searcherOf(c)
+    const query = { view, q, cursor, viewer, searcher, maskPhones, now: deps.now(), timeZone }
     return {
       page: await listInbox(tx, deps.cipher, query),
       counts: await countInbox(tx, viewer),

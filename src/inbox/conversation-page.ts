@@ -13,6 +13,7 @@ import { loadThreadEntries, openConversation } from './load-conversation.js'
 import type { ThreadLook } from './thread-view.js'
 import { loadComposer, type ComposerFlash } from './composer.js'
 import { enqueueAfterCommit } from '../jobs/runner.js'
+import { viewerOf } from './scope.js'
 
 const RECENT_CONSENT = { fallback: 5, max: 5 }
 
@@ -25,12 +26,6 @@ export async function loadConsentHistory(
   const { timeZone } = look
   const log = await readConsentLog(tx, look.cipher, { contactId, timeZone }, RECENT_CONSENT)
   return { entries: log.data.map((entry) => consentEntryView(entry, timeZone)) }
-}
-
-/** The viewer of a console request, as the inbox rules take it. */
-export function viewerOf(c: Context<AppEnv>) {
-  const principal = currentPrincipal(c)
-  return { userId: principal.id, role: principal.role }
 }
 
 /**

@@ -1,6 +1,7 @@
-import { and, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm'
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
 import { contacts, conversations, users } from '../db/schema.js'
+import { ownOrUnassigned } from './scope.repo.js'
 import { containsPattern, exactTime, pageOf, type Keyset } from '../contacts/contacts-read.repo.js'
 
 /** The inbox's views: the agent's own, nobody's, everything, and the opted-out contacts. */
@@ -73,9 +74,7 @@ function conditions(filter: InboxFilter): (SQL | undefined)[] {
   const { after } = filter
   return [
     viewCondition(filter),
-    filter.ownAndUnassignedOnly
-      ? or(eq(conversations.assigneeId, filter.userId), isNull(conversations.assigneeId))
-      : undefined,
+    filter.ownAndUnassignedOnly ? ownOrUnassigned(filter.userId) : undefined,
     searchCondition(filter),
     after &&
       sql`(${conversations.lastMessageAt}, ${conversations.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`,
@@ -124,9 +123,7 @@ export async function countInboxViews(
     })
     .from(conversations)
     .where(
-      viewer.ownAndUnassignedOnly
-        ? or(eq(conversations.assigneeId, viewer.userId), isNull(conversations.assigneeId))
-        : undefined,
+      viewer.ownAndUnassignedOnly ? ownOrUnassigned(viewer.userId) : undefined,
     )
   return counts ?? { mine: 0, unassigned: 0, all: 0, opted_out: 0 }
 }

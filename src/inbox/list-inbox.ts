@@ -5,6 +5,7 @@ import { shownPhone } from '../contacts/phone.js'
 import { displayNameOf } from '../contacts/profile-rules.js'
 import { shortTime } from '../console/readable-time.js'
 import { nameFilterFor } from '../contacts/name-search.js'
+import { allowNumberSearch, type Searcher } from '../contacts/number-search.js'
 import {
   countInboxViews,
   listInboxRows,
@@ -20,6 +21,8 @@ export interface InboxQuery {
   readonly q?: string | undefined
   readonly cursor?: string | undefined
   readonly viewer: Viewer
+  /** Who searches: a sales user's number searches are audited and limited. */
+  readonly searcher: Searcher
   readonly maskPhones: boolean
   readonly now: Date
   readonly timeZone: string
@@ -60,6 +63,7 @@ async function nameFilterOf(tx: Tx, search: InboxSearch) {
 /** One page of the inbox for this viewer: latest activity first, filtered and searched. */
 export async function listInbox(tx: Tx, cipher: FieldCipher, query: InboxQuery) {
   const search = searchOf(query.q)
+  if ('phone' in search) await allowNumberSearch(tx, cipher, query.searcher, search.phone)
   const names = await nameFilterOf(tx, search)
   if (names.contactIds?.length === 0) return { items: [], nextCursor: null }
   const page = await listInboxRows(tx, {

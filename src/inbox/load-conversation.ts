@@ -4,6 +4,7 @@ import { AppError } from '../errors.js'
 import { listReactionRows } from '../contacts/contacts-read.repo.js'
 import { findConversation } from './inbox.repo.js'
 import { mayOpen, type Viewer } from './inbox-rules.js'
+import { ASSIGNED_ELSEWHERE } from './scope.js'
 import {
   findThreadContact,
   listLatestMessages,
@@ -28,7 +29,7 @@ export async function openConversation(tx: Tx, id: string, viewer: Viewer) {
   const conversation = isUuid(id) ? await findConversation(tx, id) : undefined
   if (!conversation) throw new AppError('not_found')
   if (!mayOpen(viewer, conversation.assigneeId)) {
-    throw new AppError('forbidden', 'This conversation is assigned to another agent')
+    throw new AppError('forbidden', ASSIGNED_ELSEWHERE)
   }
   const contact = await findThreadContact(tx, conversation.contactId)
   if (!contact) throw new AppError('not_found')

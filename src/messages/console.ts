@@ -8,13 +8,19 @@ import { AppError } from '../errors.js'
 import { isUuid, type Tx } from '../db/tenant.js'
 import { mediaServing } from './media-limits.js'
 import { findMessageMedia } from './media.repo.js'
+import { assertContactInScope, viewerOf } from '../inbox/scope.js'
+import type { Viewer } from '../inbox/inbox-rules.js'
 
-/** The stored file of a message in the transaction's workspace; not_found unless stored. */
-async function loadStoredMedia(tx: Tx, messageId: string) {
+/**
+ * The stored file of a message in the transaction's workspace; not_found unless stored, and
+ * forbidden when its conversation is outside the viewer's scope (as the thread itself is).
+ */
+async function loadStoredMedia(tx: Tx, messageId: string, viewer: Viewer) {
   const message = await findMessageMedia(tx, messageId)
   if (message?.mediaState !== 'stored' || message.mediaPath === null) {
     throw new AppError('not_found')
   }
+  if (message.contactId) await assertContactInScope(tx, viewer, message.contactId)
   return { path: message.mediaPath, mimeType: message.mediaMimeType }
 }
 
@@ -41,7 +47,8 @@ export const mediaRoutes = new Hono<AppEnv>().get(
   async (c) => {
     const messageId = c.req.param('messageId')
     if (!isUuid(messageId)) throw new AppError('not_found')
-    const media = await c.var.tenant((tx) => loadStoredMedia(tx, messageId))
+    const viewer = viewerOf(c)
+    const media = await c.var.tenant((tx) => loadStoredMedia(tx, messageId, viewer))
     const file = await openMediaFile(c.var.deps.dataDir, media.path)
     const { size } = await file.stat()
     const serving = mediaServing(media.mimeType, messageId)

@@ -7,6 +7,7 @@ export async function findMessageMedia(tx: Tx, id: string) {
   const [row] = await tx
     .select({
       id: messages.id,
+      contactId: messages.contactId,
       type: messages.type,
       mediaId: messages.mediaId,
       mediaMimeType: messages.mediaMimeType,

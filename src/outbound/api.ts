@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../http/env.js'
 import { requireRole } from '../http/roles.js'
+import { contactInScope } from '../inbox/scope.js'
 import { isUuid } from '../db/tenant.js'
 import { AppError } from '../errors.js'
 import type { SendRequest } from './queue-send.js'
@@ -56,26 +57,33 @@ async function readSendBody(raw: Promise<unknown>): Promise<SendBody> {
 
 /** `POST /contacts/{id}/messages`: a message through the send gate; `kick` wakes the dispatcher. */
 export function sendsApi(kick: () => void) {
-  return new Hono<AppEnv>().post('/contacts/:id/messages', requireRole('sales'), async (c) => {
-    const contactId = c.req.param('id')
-    if (!isUuid(contactId)) throw new AppError('not_found')
-    const body = await readSendBody(c.req.json())
-    const key = c.req.header('idempotency-key')
-    if (key !== undefined && (key.length === 0 || key.length > 200)) {
-      throw new AppError('validation_failed', 'Idempotency-Key must be 1 to 200 characters')
-    }
-    const request = {
-      contactId,
-      ...contentOf(body),
-      origin: 'api',
-      idempotencyKey: key === undefined ? undefined : `api:${key}`,
-    } as const
-    const result = await c.var.tenant((tx) => queueForRequest(c, tx, request))
-    if ('refused' in result) {
-      // Only a consent confirmation can be superseded, and an API send is never one.
-      throw new AppError(result.refused === 'confirmation_superseded' ? 'internal' : result.refused)
-    }
-    if (result.created) kick()
-    return c.json({ id: result.queued.id, status: result.queued.state }, 202)
-  })
+  return new Hono<AppEnv>().post(
+    '/contacts/:id/messages',
+    requireRole('sales'),
+    contactInScope,
+    async (c) => {
+      const contactId = c.req.param('id')
+      if (!isUuid(contactId)) throw new AppError('not_found')
+      const body = await readSendBody(c.req.json())
+      const key = c.req.header('idempotency-key')
+      if (key !== undefined && (key.length === 0 || key.length > 200)) {
+        throw new AppError('validation_failed', 'Idempotency-Key must be 1 to 200 characters')
+      }
+      const request = {
+        contactId,
+        ...contentOf(body),
+        origin: 'api',
+        idempotencyKey: key === undefined ? undefined : `api:${key}`,
+      } as const
+      const result = await c.var.tenant((tx) => queueForRequest(c, tx, request))
+      if ('refused' in result) {
+        // Only a consent confirmation can be superseded, and an API send is never one.
+        throw new AppError(
+          result.refused === 'confirmation_superseded' ? 'internal' : result.refused,
+        )
+      }
+      if (result.created) kick()
+      return c.json({ id: result.queued.id, status: result.queued.state }, 202)
+    },
+  )
 }

@@ -38,7 +38,7 @@ export function webhookRoutes(ingest: WebhookIngest) {
         challenge === undefined ||
         !sameSecret(c.req.query('hub.verify_token'), verifyToken)
       ) {
-        throw new AppError('forbidden', 'Webhook verification failed')
+        throw new AppError('verification_failed')
       }
       return c.text(challenge)
     })

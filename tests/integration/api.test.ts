@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { seedWorkspace } from '../helpers/workspace.js'
@@ -103,7 +104,8 @@ describe('errors and limits outside the console', () => {
   })
 
   it('refuses a body over 1 MB with 413 payload_too_large', async () => {
-    const response = await t.app.request('/api/v1/workspace', {
+    // A POST route: a GET-only path answers 405 before the body is read.
+    const response = await t.app.request(`/api/v1/contacts/${randomUUID()}/opt-out`, {
       method: 'POST',
       headers: { ...bearer(ws.keys.owner), 'content-type': 'application/json' },
       body: JSON.stringify({ filler: 'x'.repeat(1024 * 1024 + 10) }),

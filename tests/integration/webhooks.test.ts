@@ -47,10 +47,13 @@ describe('GET /webhooks/whatsapp (Meta handshake)', () => {
     ['no token', 'hub.mode=subscribe&hub.challenge=1'],
     ['another mode', `hub.mode=unsubscribe&hub.challenge=1&hub.verify_token=test-verify-token`],
     ['no challenge', `hub.mode=subscribe&hub.verify_token=test-verify-token`],
-  ])('refuses %s with 403', async (_, query) => {
+  ])('refuses %s with 403 verification_failed, saying so', async (_, query) => {
     const response = await handshake(query)
     expect(response.status).toBe(403)
-    expect(await problemCode(response)).toBe('forbidden')
+    expect(await response.json()).toMatchObject({
+      code: 'verification_failed',
+      title: 'Webhook verification failed: the mode or verify token does not match',
+    })
   })
 
   it('refuses every handshake when no verify token is configured', async () => {
