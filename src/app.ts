@@ -7,6 +7,7 @@ import { AppError } from './errors.js'
 import { requestServices } from './http/context.js'
 import { requestContext } from './http/request-context.js'
 import { securityHeaders } from './http/security-headers.js'
+import { refuseNulInQuery } from './http/query-guard.js'
 import { handleError, handleNotFound, isMachinePath } from './http/error-handler.js'
 import { sessionLoader } from './http/session.js'
 import { csrfProtection } from './http/csrf.js'
@@ -72,7 +73,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>()
   app.onError(handleError)
   app.notFound(handleNotFound)
-  app.use('*', requestServices(deps), requestContext, securityHeaders)
+  app.use('*', requestServices(deps), requestContext, securityHeaders, refuseNulInQuery)
 
   app.get('/public/*', publicRoute(), serveStatic({ root: PROJECT_ROOT }))
   app.get(
