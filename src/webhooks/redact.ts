@@ -1,4 +1,5 @@
 import { changesOf } from './envelope.js'
+import { MALFORMED_AT_INGEST, messageProblem } from './item-shapes.js'
 import { classifyConsent } from '../consent/rules.js'
 import { isOptOutButton, type WorkspaceConsent } from '../consent/settings.js'
 
@@ -81,17 +82,42 @@ export function redactContent(
   payload: unknown,
   consentByNumber: ReadonlyMap<string, WorkspaceConsent>,
 ): unknown {
-  const copy = structuredClone(payload)
+  const copy = copyToValues(payload)
   for (const { value } of changesOf(copy)) {
     const phoneNumberId = value.metadata?.phone_number_id
     const consent = phoneNumberId === undefined ? undefined : consentByNumber.get(phoneNumberId)
     if (consent === undefined) continue
     if (Array.isArray(value.messages)) {
-      const redacted = value.messages.map((m) =>
-        redactMessage(m as Record<string, unknown>, consent),
-      )
+      const redacted = value.messages.map((m: unknown) => redactItem(m, consent))
       ;(value as Record<string, unknown>).messages = redacted
     }
   }
   return copy
+}
+
+// A malformed message is not copied (it may hold content, or nest too deep to serialise): only
+// the reason is stored, and processing reports it as malformed.
+function redactItem(message: unknown, consent: WorkspaceConsent): unknown {
+  const problem = messageProblem(message)
+  if (problem !== undefined) return { [MALFORMED_AT_INGEST]: problem }
+  return redactMessage(message as Record<string, unknown>, consent)
+}
+
+// Copies the envelope down to each change's value, the only level redaction replaces; a deep
+// clone would overflow the stack on a body nested 100 000 levels deep.
+function copyToValues(payload: unknown): unknown {
+  const copyOf = (x: unknown) => (isRecord(x) ? { ...x } : x)
+  if (!isRecord(payload) || !Array.isArray(payload.entry)) return payload
+  const entry = payload.entry.map((e: unknown) => {
+    if (!isRecord(e) || !Array.isArray(e.changes)) return e
+    const changes = e.changes.map((c: unknown) =>
+      isRecord(c) ? { ...c, value: copyOf(c.value) } : c,
+    )
+    return { ...e, changes }
+  })
+  return { ...payload, entry }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
