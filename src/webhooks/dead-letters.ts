@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js'
 import { withSystem } from '../db/tenant.js'
 import type { JobQueue } from '../jobs/runner.js'
-import { listFailedEvents, requeueEvents } from './webhooks.repo.js'
+import { listFailedEvents, listMalformedEvents, requeueEvents } from './webhooks.repo.js'
 
 const SHOWN = 50
 
@@ -11,6 +11,14 @@ const SHOWN = 50
  */
 export function listDeadLetters(db: Db, workspaceId: string) {
   return withSystem(db, (tx) => listFailedEvents(tx, workspaceId, SHOWN))
+}
+
+/**
+ * Processed webhook events of one workspace in which items were left out as malformed, with
+ * the reasons. Not replayable: the same bytes would be left out the same way.
+ */
+export function listMalformedDeliveries(db: Db, workspaceId: string) {
+  return withSystem(db, (tx) => listMalformedEvents(tx, workspaceId, SHOWN))
 }
 
 /** Puts a workspace's failed events back in the queue and wakes the processing job. */

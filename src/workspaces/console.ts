@@ -3,7 +3,11 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
 import { currentPrincipal, requireRole } from '../http/roles.js'
 import { formFields, isHtmx } from '../http/forms.js'
-import { listDeadLetters, replayDeadLetters } from '../webhooks/dead-letters.js'
+import {
+  listDeadLetters,
+  listMalformedDeliveries,
+  replayDeadLetters,
+} from '../webhooks/dead-letters.js'
 import { auditRequest } from '../audit/actor.js'
 import {
   consentFormFor,
@@ -23,7 +27,8 @@ async function renderSettings(c: Context<AppEnv>, notice?: string) {
   const { workspaceId } = currentPrincipal(c)
   const settings = await c.var.tenant((tx) => loadSettings(tx, workspaceId))
   const deadLetters = await listDeadLetters(c.var.deps.db, workspaceId)
-  const data = { settings, deadLetters, notice }
+  const malformed = await listMalformedDeliveries(c.var.deps.db, workspaceId)
+  const data = { settings, deadLetters, malformed, notice }
   const template = isHtmx(c) ? 'workspaces/panel' : 'workspaces/settings'
   return c.html(c.var.render(template, data, { fragment: isHtmx(c) }))
 }

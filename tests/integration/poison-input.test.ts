@@ -215,3 +215,21 @@ describe('a NUL in a query parameter', () => {
     },
   )
 })
+
+describe('malformed items under Settings', () => {
+  it('shows owners and admins the reasons, and no one in another workspace', async () => {
+    const ws = await seedWorkspace(t.deps, 'Malformed list')
+    const other = await seedWorkspace(t.deps, 'Malformed elsewhere')
+    await mustAccept(envelope(ws.phoneNumberId, { messages: [text(), text({ from: 42 })] }))
+    await processDueEvents(t.jobDeps)
+    for (const role of ['owner', 'admin'] as const) {
+      const html = await (await (await signedIn(t.app, ws.users[role])).get('/settings')).text()
+      expect(html).toContain('left out as malformed')
+      expect(html).toContain('message 1: &quot;from&quot; is missing or of the wrong type')
+    }
+    const sales = await signedIn(t.app, ws.users.sales)
+    expect((await sales.get('/settings')).status).toBe(403)
+    const elsewhere = await signedIn(t.app, other.users.owner)
+    expect(await (await elsewhere.get('/settings')).text()).not.toContain('left out as malformed')
+  })
+})
