@@ -122,6 +122,25 @@ describe('one body never fails another', () => {
   })
 })
 
+describe('privacy mode with malformed messages', () => {
+  it('stores only the reason of a message nested 100 000 deep and applies the one beside it', async () => {
+    const ws = await seedWorkspace(t.deps, 'Private deep')
+    await setPrivacyMode(ws)
+    const valid = text({ text: { body: 'kept as metadata' } })
+    const deep = '{"a":'.repeat(100_000) + '"secret"' + '}'.repeat(100_000)
+    const body = envelope(ws.phoneNumberId, {
+      messages: [valid, text({ context: 'RAW' }), 'a secret string'],
+    } as never).replace('"RAW"', deep)
+    await mustAccept(body)
+    await processDueEvents(t.jobDeps)
+    expect((await allMessages(ws)).map((m) => m.wamid)).toEqual([valid.id])
+    const [event] = await eventsOf(ws)
+    expect(event).toMatchObject({ state: 'processed', contentRedacted: true })
+    expect(event?.lastError).toMatch(/message 1: nests deeper.*message 2: is not an object/)
+    expect(t.deps.cipher.decrypt(event?.bodyEnc ?? '')).not.toContain('secret')
+  })
+})
+
 describe('signed bodies of the wrong shape', () => {
   let ws: Workspace
   beforeAll(async () => {
