@@ -2,6 +2,7 @@ import type { JobDeps } from '../jobs/registry.js'
 import { withSystem } from '../db/tenant.js'
 import { MalformedEventError } from './envelope.js'
 import { storableError } from './clean-payload.js'
+import { MALFORMED_PREFIX, REASON_SEPARATOR } from './dead-letters.js'
 import { applyEvents, type Routing } from './apply-events.js'
 import {
   claimDueEvents,
@@ -74,7 +75,10 @@ async function finish(deps: JobDeps, events: ClaimedEvent[], routing: Map<number
   const malformed = new Map(
     [...routing]
       .filter(([, r]) => r.malformed.length > 0)
-      .map(([id, r]) => [id, storableError(`malformed, left out: ${r.malformed.join('; ')}`)]),
+      .map(([id, r]) => [
+        id,
+        storableError(`${MALFORMED_PREFIX}${r.malformed.join(REASON_SEPARATOR)}`),
+      ]),
   )
   await withSystem(deps.db, (tx) => markProcessed(tx, deps.now(), routing, malformed))
   for (const event of events) {
