@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkChange, messageProblem } from './item-shapes.js'
+import { checkChange, isMarkedMalformed, markMalformed } from './item-shapes.js'
 
 const message = { from: '15551234567', id: 'wamid.1', timestamp: '1700000000', type: 'text' }
 const status = { id: 'wamid.2', status: 'read', timestamp: '1700000000', recipient_id: '1555' }
@@ -54,12 +54,17 @@ describe('checkChange', () => {
   })
 })
 
-describe('messageProblem', () => {
-  it('reports a message nested too deep, and the reason redaction left in its place', () => {
+describe('markMalformed', () => {
+  it('puts the reason in place of a message nested too deep or a status without id', () => {
     let context: unknown = 1
     for (let i = 0; i < 50; i++) context = { a: context }
-    expect(messageProblem({ ...message, context })).toMatch(/nests deeper than 16 levels/)
-    expect(messageProblem({ parley_malformed: 'is not an object' })).toBe('is not an object')
-    expect(messageProblem(message)).toBeUndefined()
+    const { id: _id, ...noId } = status
+    const marked = markMalformed({ messages: [{ ...message, context }, message], statuses: [noId] })
+    expect(marked.messages).toEqual([{ parley_malformed: 'nests deeper than 16 levels' }, message])
+    expect((marked.statuses as unknown[]).every(isMarkedMalformed)).toBe(true)
+    expect(change(marked).malformed).toEqual([
+      'change 0.0 message 0: nests deeper than 16 levels',
+      'change 0.0 status 0: "id" is missing or of the wrong type',
+    ])
   })
 })

@@ -106,8 +106,8 @@ function checkContact(c: Item) {
   })
 }
 
-/** The key privacy-mode redaction leaves in place of a malformed message: its reason. */
-export const MALFORMED_AT_INGEST = 'parley_malformed'
+// The key privacy-mode redaction leaves in place of a malformed item: its reason.
+const MALFORMED_AT_INGEST = 'parley_malformed'
 
 function reasonFor(value: unknown, check: Check): string | undefined {
   if (!isItem(value)) return 'is not an object'
@@ -148,7 +148,25 @@ export function checkChange(value: ChangeValue, position: string): CheckedChange
   return { value: kept, malformed }
 }
 
-/** Why one message cannot be applied, or undefined when it can (used before redaction). */
-export function messageProblem(message: unknown): string | undefined {
-  return reasonFor(message, checkMessage)
+/**
+ * A copy of a change's value in which each malformed item of a checked list is replaced by its
+ * reason. Privacy mode stores this instead of the item, which may hold content or nest too deep
+ * to serialise; processing then reports the reason as it would have.
+ */
+export function markMalformed(value: Record<string, unknown>): Record<string, unknown> {
+  const marked = { ...value }
+  for (const [list, { check }] of Object.entries(LISTS)) {
+    const items = marked[list]
+    if (!Array.isArray(items)) continue
+    marked[list] = items.map((item: unknown) => {
+      const reason = reasonFor(item, check)
+      return reason === undefined ? item : { [MALFORMED_AT_INGEST]: reason }
+    })
+  }
+  return marked
+}
+
+/** Whether an item is the reason privacy mode left in place of a malformed one. */
+export function isMarkedMalformed(item: unknown): boolean {
+  return isItem(item) && typeof item[MALFORMED_AT_INGEST] === 'string'
 }

@@ -1,5 +1,5 @@
 import { changesOf } from './envelope.js'
-import { MALFORMED_AT_INGEST, messageProblem } from './item-shapes.js'
+import { isMarkedMalformed, markMalformed } from './item-shapes.js'
 import { classifyConsent } from '../consent/rules.js'
 import { isOptOutButton, type WorkspaceConsent } from '../consent/settings.js'
 
@@ -75,32 +75,27 @@ function isOptOutTap(button: unknown, consent: WorkspaceConsent): boolean {
 /**
  * A copy of the envelope with message content removed from changes addressed to the numbers of
  * `consentByNumber` (workspaces that do not store message content), keeping only consent
- * keywords and opt-out buttons, matched with each workspace's settings. Other changes are left
- * as they are.
+ * keywords and opt-out buttons, matched with each workspace's settings; a malformed item of
+ * those changes is replaced by its reason. Other changes are left as they are.
  */
 export function redactContent(
   payload: unknown,
   consentByNumber: ReadonlyMap<string, WorkspaceConsent>,
 ): unknown {
   const copy = copyToValues(payload)
-  for (const { value } of changesOf(copy)) {
-    const phoneNumberId = value.metadata?.phone_number_id
+  for (const change of changesOf(copy)) {
+    const phoneNumberId = change.value.metadata?.phone_number_id
     const consent = phoneNumberId === undefined ? undefined : consentByNumber.get(phoneNumberId)
     if (consent === undefined) continue
+    const value = markMalformed(change.value)
     if (Array.isArray(value.messages)) {
-      const redacted = value.messages.map((m: unknown) => redactItem(m, consent))
-      ;(value as Record<string, unknown>).messages = redacted
+      value.messages = value.messages.map((m: unknown) =>
+        isMarkedMalformed(m) ? m : redactMessage(m as Record<string, unknown>, consent),
+      )
     }
+    Object.assign(change.value, value)
   }
   return copy
-}
-
-// A malformed message is not copied (it may hold content, or nest too deep to serialise): only
-// the reason is stored, and processing reports it as malformed.
-function redactItem(message: unknown, consent: WorkspaceConsent): unknown {
-  const problem = messageProblem(message)
-  if (problem !== undefined) return { [MALFORMED_AT_INGEST]: problem }
-  return redactMessage(message as Record<string, unknown>, consent)
 }
 
 // Copies the envelope down to each change's value, the only level redaction replaces; a deep

@@ -130,13 +130,16 @@ describe('privacy mode with malformed messages', () => {
     const deep = '{"a":'.repeat(100_000) + '"secret"' + '}'.repeat(100_000)
     const body = envelope(ws.phoneNumberId, {
       messages: [valid, text({ context: 'RAW' }), 'a secret string'],
-    } as never).replace('"RAW"', deep)
+      statuses: [{ id: randomWamid(), status: 'read', timestamp: now(), errors: ['RAW'] }],
+    } as never).replaceAll('"RAW"', deep)
     await mustAccept(body)
     await processDueEvents(t.jobDeps)
     expect((await allMessages(ws)).map((m) => m.wamid)).toEqual([valid.id])
     const [event] = await eventsOf(ws)
     expect(event).toMatchObject({ state: 'processed', contentRedacted: true })
-    expect(event?.lastError).toMatch(/message 1: nests deeper.*message 2: is not an object/)
+    expect(event?.lastError).toMatch(
+      /message 1: nests deeper.*message 2: is not an object.*status 0: nests deeper/,
+    )
     expect(t.deps.cipher.decrypt(event?.bodyEnc ?? '')).not.toContain('secret')
   })
 })
