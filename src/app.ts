@@ -8,6 +8,7 @@ import { requestServices } from './http/context.js'
 import { requestContext } from './http/request-context.js'
 import { isStaticPath, securityHeaders } from './http/security-headers.js'
 import { methodNotAllowed } from './http/allowed-methods.js'
+import { refuseNulInQuery } from './http/query-guard.js'
 import { handleError, handleNotFound, isMachinePath } from './http/error-handler.js'
 import { sessionLoader } from './http/session.js'
 import { csrfProtection } from './http/csrf.js'
@@ -69,7 +70,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>()
   app.onError(handleError)
   app.notFound(handleNotFound)
-  app.use('*', requestServices(deps), requestContext, securityHeaders)
+  app.use('*', requestServices(deps), requestContext, securityHeaders, refuseNulInQuery)
   app.use(
     '*',
     methodNotAllowed(() => app.routes),

@@ -37,12 +37,18 @@ export interface InboundSummary {
   failure: MessageFailure | undefined
 }
 
-/** Meta's timestamps are Unix seconds as strings; a missing or broken one falls back to `receivedAt`. */
+// Meta stamps an event before it sends it: a time more than a day past its arrival is not a
+// clock's drift but an impossible value (10^20 seconds is not even a valid Date).
+const LATEST_AFTER_RECEIPT_MS = 24 * 60 * 60 * 1000
+
+/**
+ * Meta's timestamps are Unix seconds as strings; a missing, broken or impossible one falls back
+ * to `receivedAt`.
+ */
 export function parseMetaTime(value: string | number | undefined, receivedAt: Date): Date {
-  const seconds = Number(value)
-  return value !== undefined && Number.isFinite(seconds) && seconds > 0
-    ? new Date(seconds * 1000)
-    : receivedAt
+  const ms = Number(value) * 1000
+  const latest = receivedAt.getTime() + LATEST_AFTER_RECEIPT_MS
+  return value !== undefined && ms > 0 && ms <= latest ? new Date(ms) : receivedAt
 }
 
 /** The failure Meta attached to a message or status, from the first `errors[]` entry. */

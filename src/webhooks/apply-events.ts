@@ -2,29 +2,56 @@ import type { JobDeps } from '../jobs/registry.js'
 import type { FieldCipher } from '../crypto/field-cipher.js'
 import { withSystem, withTenant } from '../db/tenant.js'
 import type { MediaToFetch } from '../messages/record-inbound.js'
-import { changesOf, phoneNumberIdsIn, type EnvelopeChange } from './envelope.js'
+import {
+  changesOf,
+  MalformedEventError,
+  phoneNumberIdsIn,
+  type EnvelopeChange,
+} from './envelope.js'
+import { parseWebhookJson, withoutNul } from './clean-payload.js'
+import { checkChange } from './item-shapes.js'
 import { applyChange, type ChangeScope } from './apply-change.js'
 import { findRoutes, type ClaimedEvent, type WorkspaceRoute } from './webhooks.repo.js'
 
 // Fields Parley acts on; other subscribed fields are kept in the raw event only.
 const APPLIED_FIELDS = new Set(['messages', 'user_preferences'])
 
-/** Which workspaces an event reached, and the numbers in it that no workspace owns. */
+/**
+ * Which workspaces an event reached, the numbers in it that no workspace owns, and the items
+ * left out as malformed.
+ */
 export interface Routing {
   workspaceIds: string[]
   unknownPhoneNumberIds: string[]
+  malformed: string[]
 }
 
 interface Parsed {
   readonly event: ClaimedEvent
   readonly changes: EnvelopeChange[]
   readonly phoneNumberIds: string[]
+  readonly malformed: string[]
 }
 
 function parse(deps: JobDeps, event: ClaimedEvent): Parsed {
-  const payload: unknown = JSON.parse(deps.cipher.decrypt(event.bodyEnc))
-  const changes = changesOf(payload)
-  return { event, changes, phoneNumberIds: phoneNumberIdsIn(changes) }
+  const payload = withoutNul(decode(deps.cipher.decrypt(event.bodyEnc)))
+  const malformed: string[] = []
+  const changes = changesOf(payload).map((change) => {
+    if (!APPLIED_FIELDS.has(change.field)) return change
+    const checked = checkChange(change.value, change.position)
+    malformed.push(...checked.malformed)
+    return { ...change, value: checked.value }
+  })
+  return { event, changes, phoneNumberIds: phoneNumberIdsIn(changes), malformed }
+}
+
+// The body was JSON when it was signed and stored; if it no longer parses, retrying will not help.
+function decode(text: string): unknown {
+  try {
+    return parseWebhookJson(text)
+  } catch {
+    throw new MalformedEventError('the stored body is not JSON')
+  }
 }
 
 /**
@@ -94,5 +121,6 @@ function routingOf(parsed: Parsed, routes: Map<string, WorkspaceRoute>): Routing
   return {
     workspaceIds: [...new Set(known)],
     unknownPhoneNumberIds: parsed.phoneNumberIds.filter((id) => !routes.has(id)),
+    malformed: parsed.malformed,
   }
 }

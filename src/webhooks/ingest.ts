@@ -5,6 +5,7 @@ import { withSystem } from '../db/tenant.js'
 import type { FieldCipher } from '../crypto/field-cipher.js'
 import { phoneNumberIdsOf } from './envelope.js'
 import { redactContent } from './redact.js'
+import { AppError } from '../errors.js'
 import { findRoutes, insertEvents, type NewWebhookEvent } from './webhooks.repo.js'
 
 interface Waiting {
@@ -42,18 +43,7 @@ export function createWebhookIngest(deps: IngestDeps): WebhookIngest {
     while (waiting.length > 0) {
       const batch = waiting
       waiting = []
-      try {
-        await persist(deps, batch)
-        batch.forEach((w) => {
-          w.resolve()
-        })
-        deps.onStored()
-      } catch (error) {
-        deps.log.error({ err: error, events: batch.length }, 'storing webhook events failed')
-        batch.forEach((w) => {
-          w.reject(error)
-        })
-      }
+      await writeBatch(deps, batch)
     }
     writing = false
   }
@@ -69,12 +59,48 @@ export function createWebhookIngest(deps: IngestDeps): WebhookIngest {
   }
 }
 
-async function persist(deps: IngestDeps, batch: readonly Waiting[]): Promise<void> {
-  await withSystem(deps.db, async (tx) => {
+// One body's problem never fails another: a batch that cannot be stored is written again one
+// body at a time, so only the body at fault is refused.
+async function writeBatch(deps: IngestDeps, batch: readonly Waiting[]): Promise<void> {
+  try {
+    const refused = await persist(deps, batch)
+    for (const w of batch) {
+      const reason = refused.get(w)
+      if (reason === undefined) w.resolve()
+      else w.reject(reason)
+    }
+    deps.onStored()
+  } catch (error) {
+    if (batch.length > 1) {
+      for (const w of batch) await writeBatch(deps, [w])
+      return
+    }
+    deps.log.error({ err: error }, 'storing a webhook event failed')
+    batch.forEach((w) => {
+      w.reject(error)
+    })
+  }
+}
+
+/** Stores the batch in one transaction; returns the bodies refused because they cannot be stored. */
+async function persist(deps: IngestDeps, batch: readonly Waiting[]) {
+  return withSystem(deps.db, async (tx) => {
     const phoneIds = [...new Set(batch.flatMap((w) => w.phoneNumberIds))]
     const routes = await findRoutes(tx, phoneIds)
-    const events = batch.map((w) => toStoredEvent(deps.cipher, w, routes))
-    await insertEvents(tx, events)
+    const events: NewWebhookEvent[] = []
+    const refused = new Map<Waiting, AppError>()
+    for (const w of batch) {
+      try {
+        events.push(toStoredEvent(deps.cipher, w, routes))
+      } catch (error) {
+        // Redacting or serialising failed (e.g. nesting too deep for JSON.stringify): answering
+        // 400 says this body cannot be taken, instead of a 500 Meta would retry for days.
+        deps.log.warn({ err: error }, 'webhook body could not be prepared for storage: refused')
+        refused.set(w, new AppError('malformed_payload', 'The signed body cannot be stored'))
+      }
+    }
+    if (events.length > 0) await insertEvents(tx, events)
+    return refused
   })
 }
 

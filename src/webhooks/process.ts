@@ -1,6 +1,8 @@
 import type { JobDeps } from '../jobs/registry.js'
 import { withSystem } from '../db/tenant.js'
 import { MalformedEventError } from './envelope.js'
+import { storableError } from './clean-payload.js'
+import { MALFORMED_PREFIX, REASON_SEPARATOR } from './dead-letters.js'
 import { applyEvents, type Routing } from './apply-events.js'
 import {
   claimDueEvents,
@@ -60,23 +62,39 @@ async function processAlone(deps: JobDeps, event: ClaimedEvent): Promise<keyof P
     await finish(deps, [event], await applyEvents(deps, [event]))
     return 'processed'
   } catch (error) {
-    return recordFailure(deps, event, error)
+    return recordFailure(deps, event, error).catch((recordError: unknown) => {
+      // Not even the failure could be written (the database went away): the lease runs out and
+      // the event comes back, while the rest of the batch still gets its turn.
+      deps.log.error({ err: recordError, eventId: event.id }, 'recording a webhook failure failed')
+      return 'retrying' as const
+    })
   }
 }
 
 async function finish(deps: JobDeps, events: ClaimedEvent[], routing: Map<number, Routing>) {
-  await withSystem(deps.db, (tx) => markProcessed(tx, deps.now(), routing))
+  const malformed = new Map(
+    [...routing]
+      .filter(([, r]) => r.malformed.length > 0)
+      .map(([id, r]) => [
+        id,
+        storableError(`${MALFORMED_PREFIX}${r.malformed.join(REASON_SEPARATOR)}`),
+      ]),
+  )
+  await withSystem(deps.db, (tx) => markProcessed(tx, deps.now(), routing, malformed))
   for (const event of events) {
-    const unknown = routing.get(event.id)?.unknownPhoneNumberIds ?? []
+    const { unknownPhoneNumberIds: unknown = [], malformed: items = [] } =
+      routing.get(event.id) ?? {}
     if (unknown.length > 0) {
       deps.log.warn({ eventId: event.id, unknown }, 'webhook for a number no workspace owns: kept')
     }
+    if (items.length > 0) deps.log.warn({ eventId: event.id, items }, 'malformed items left out')
   }
 }
 
 async function recordFailure(deps: JobDeps, event: ClaimedEvent, error: unknown) {
   const now = deps.now()
-  const message = error instanceof Error ? error.message : String(error)
+  // A database error's message carries its SQL and parameters: keep it short and storable.
+  const message = storableError(error instanceof Error ? error.message : String(error))
   const giveUp = error instanceof MalformedEventError || event.attempts >= MAX_ATTEMPTS
   const retryAt = new Date(now.getTime() + FIRST_RETRY_MS * 4 ** (event.attempts - 1))
   await withSystem(deps.db, (tx) =>

@@ -1,4 +1,5 @@
 import { changesOf } from './envelope.js'
+import { isMarkedMalformed, markMalformed } from './item-shapes.js'
 import { classifyConsent } from '../consent/rules.js'
 import { isOptOutButton, type WorkspaceConsent } from '../consent/settings.js'
 
@@ -74,24 +75,44 @@ function isOptOutTap(button: unknown, consent: WorkspaceConsent): boolean {
 /**
  * A copy of the envelope with message content removed from changes addressed to the numbers of
  * `consentByNumber` (workspaces that do not store message content), keeping only consent
- * keywords and opt-out buttons, matched with each workspace's settings. Other changes are left
- * as they are.
+ * keywords and opt-out buttons, matched with each workspace's settings; a malformed item of
+ * those changes is replaced by its reason. Other changes are left as they are.
  */
 export function redactContent(
   payload: unknown,
   consentByNumber: ReadonlyMap<string, WorkspaceConsent>,
 ): unknown {
-  const copy = structuredClone(payload)
-  for (const { value } of changesOf(copy)) {
-    const phoneNumberId = value.metadata?.phone_number_id
+  const copy = copyToValues(payload)
+  for (const change of changesOf(copy)) {
+    const phoneNumberId = change.value.metadata?.phone_number_id
     const consent = phoneNumberId === undefined ? undefined : consentByNumber.get(phoneNumberId)
     if (consent === undefined) continue
+    const value = markMalformed(change.value)
     if (Array.isArray(value.messages)) {
-      const redacted = value.messages.map((m) =>
-        redactMessage(m as Record<string, unknown>, consent),
+      value.messages = value.messages.map((m: unknown) =>
+        isMarkedMalformed(m) ? m : redactMessage(m as Record<string, unknown>, consent),
       )
-      ;(value as Record<string, unknown>).messages = redacted
     }
+    Object.assign(change.value, value)
   }
   return copy
+}
+
+// Copies the envelope down to each change's value, the only level redaction replaces; a deep
+// clone would overflow the stack on a body nested 100 000 levels deep.
+function copyToValues(payload: unknown): unknown {
+  const copyOf = (x: unknown) => (isRecord(x) ? { ...x } : x)
+  if (!isRecord(payload) || !Array.isArray(payload.entry)) return payload
+  const entry = payload.entry.map((e: unknown) => {
+    if (!isRecord(e) || !Array.isArray(e.changes)) return e
+    const changes = e.changes.map((c: unknown) =>
+      isRecord(c) ? { ...c, value: copyOf(c.value) } : c,
+    )
+    return { ...e, changes }
+  })
+  return { ...payload, entry }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

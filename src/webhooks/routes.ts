@@ -5,6 +5,7 @@ import { publicRoute } from '../http/roles.js'
 import { AppError } from '../errors.js'
 import { isValidSignature } from '../whatsapp/signature.js'
 import type { WebhookIngest } from './ingest.js'
+import { withoutNul } from './clean-payload.js'
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 
@@ -49,7 +50,8 @@ export function webhookRoutes(ingest: WebhookIngest) {
       if (!isValidSignature(rawBody, signature, c.var.deps.whatsapp.appSecret)) {
         throw new AppError('bad_signature')
       }
-      await ingest.store(rawBody, parseJson(rawBody))
+      // The payload only routes and redacts; NULs go before either can reach a write.
+      await ingest.store(rawBody, withoutNul(parseJson(rawBody)))
       return c.body(null, 200)
     })
 }

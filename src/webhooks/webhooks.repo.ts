@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
 import { storesMessageContent } from '../workspaces/settings.js'
 import { consentSettingsOf, type WorkspaceConsent } from '../consent/settings.js'
@@ -117,22 +117,28 @@ export async function recordFailedAttempt(
     .where(eq(webhookEvents.id, id))
 }
 
-/** Marks events processed in one statement, each with the workspaces it reached. */
+/**
+ * Marks events processed in one statement, each with the workspaces it reached. On a processed
+ * event `last_error` says which items were left out as malformed (null when none was).
+ */
 export async function markProcessed(
   tx: Tx,
   now: Date,
   routing: Map<number, { workspaceIds: string[]; unknownPhoneNumberIds: string[] }>,
+  malformed: ReadonlyMap<number, string>,
 ): Promise<void> {
   const rows = [...routing].map(([id, r]) => ({
     id,
     workspace_ids: r.workspaceIds,
     unknown_phone_number_ids: r.unknownPhoneNumberIds,
+    malformed: malformed.get(id) ?? null,
   }))
   await tx.execute(sql`
-    update webhook_events e set state = 'processed', processed_at = ${now}, last_error = null,
+    update webhook_events e set state = 'processed', processed_at = ${now},
+      last_error = r.malformed,
       workspace_ids = r.workspace_ids, unknown_phone_number_ids = r.unknown_phone_number_ids
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-      as r(id bigint, workspace_ids uuid[], unknown_phone_number_ids text[])
+      as r(id bigint, workspace_ids uuid[], unknown_phone_number_ids text[], malformed text)
     where e.id = r.id`)
 }
 
@@ -170,6 +176,26 @@ export async function listFailedEvents(tx: Tx, workspaceId: string, limit: numbe
     .where(
       and(
         eq(webhookEvents.state, 'failed'),
+        sql`${workspaceId}::uuid = any(${webhookEvents.workspaceIds})`,
+      ),
+    )
+    .orderBy(desc(webhookEvents.id))
+    .limit(limit)
+}
+
+/** Processed events of one workspace that had items left out as malformed, newest first. */
+export async function listMalformedEvents(tx: Tx, workspaceId: string, limit: number) {
+  return tx
+    .select({
+      id: webhookEvents.id,
+      receivedAt: webhookEvents.receivedAt,
+      malformed: webhookEvents.lastError,
+    })
+    .from(webhookEvents)
+    .where(
+      and(
+        eq(webhookEvents.state, 'processed'),
+        isNotNull(webhookEvents.lastError),
         sql`${workspaceId}::uuid = any(${webhookEvents.workspaceIds})`,
       ),
     )

@@ -3,7 +3,11 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
 import { currentPrincipal, requireRole } from '../http/roles.js'
 import { formFields, isHtmx } from '../http/forms.js'
-import { listDeadLetters, replayDeadLetters } from '../webhooks/dead-letters.js'
+import {
+  listDeadLetters,
+  listMalformedDeliveries,
+  replayDeadLetters,
+} from '../webhooks/dead-letters.js'
 import { auditRequest } from '../audit/actor.js'
 import {
   consentFormFor,
@@ -35,13 +39,15 @@ async function renderSettings(c: Context<AppEnv>, flash: SettingsFlash = {}) {
   const { workspaceId } = currentPrincipal(c)
   const settings = await c.var.tenant((tx) => loadSettings(tx, workspaceId))
   const { timeZone, sendingPause } = settings
-  const deadLetters = (await listDeadLetters(c.var.deps.db, workspaceId)).map((letter) => ({
-    ...letter,
-    time: readableTime(letter.receivedAt, timeZone),
-  }))
+  const inZone = <T extends { receivedAt: Date }>(event: T) => ({
+    ...event,
+    time: readableTime(event.receivedAt, timeZone),
+  })
+  const deadLetters = (await listDeadLetters(c.var.deps.db, workspaceId)).map(inZone)
+  const malformed = (await listMalformedDeliveries(c.var.deps.db, workspaceId)).map(inZone)
   const pause = sendingPause && { ...sendingPause, time: zonedTime(sendingPause.at, timeZone) }
   const zones = timeZoneChoices(timeZone)
-  const data = { settings, pause, deadLetters, zones, timeZone, ...flash }
+  const data = { settings, pause, deadLetters, malformed, zones, timeZone, ...flash }
   const template = isHtmx(c) ? 'workspaces/panel' : 'workspaces/settings'
   const status = flash.error ? 422 : 200
   return c.html(c.var.render(template, data, { fragment: isHtmx(c) }), status)
