@@ -66,6 +66,12 @@ export async function resetUserPassword(tx: Tx, actor: Principal, userId: string
     throw new AppError('validation_failed', 'Change your own password on your account page')
   }
   const password = generatePassword()
-  await storePassword(tx, { userId: target.id, password, mustChange: true, now })
+  await storePassword(tx, {
+    userId: target.id,
+    email: target.email,
+    password,
+    mustChange: true,
+    now,
+  })
   return { name: target.name, email: target.email, password }
 }

@@ -134,7 +134,7 @@ describe('the parley command', () => {
       '--role',
       'sales',
     ]
-    expect(await failure(args)).toBe('parley: A user with this email already exists')
+    expect(await failure(args)).toBe('parley: This email address cannot be used')
   })
 
   it('refuses a phone-number-id another workspace already uses', async () => {
