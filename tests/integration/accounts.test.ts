@@ -100,7 +100,7 @@ describe('/account: changing your own password', () => {
     expect(blocked.headers.get('retry-after')).toMatch(/^\d+$/)
     expect(await blocked.text()).toContain('Too many attempts')
     expect(await auditOf(ws, 'user.password_change')).toEqual([])
-    const login = await new ConsoleSession(t.app, '198.51.100.78').login(ws.users.admin.email)
+    const login = await new ConsoleSession(t.app, '198.51.100.77').login(ws.users.admin.email)
     expect(login.status).toBe(429)
   })
 

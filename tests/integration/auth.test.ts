@@ -60,18 +60,48 @@ describe('login', () => {
     expect(await response.text()).toContain('The form expired or did not come from Parley')
   })
 
-  it('blocks an account after five failures and says when to try again', async () => {
+  it('blocks an account from one address after five failures; another address still gets in', async () => {
     const email = ws.users.manager.email
     for (let i = 0; i < 5; i++) {
-      const r = await new ConsoleSession(t.app, `192.0.2.${i + 1}`).login(email, 'wrong password!')
+      const r = await new ConsoleSession(t.app, '192.0.2.1').login(email, 'wrong password!')
       expect(r.status).toBe(401)
     }
-    const blocked = await new ConsoleSession(t.app, '192.0.2.99').login(email)
+    const blocked = await new ConsoleSession(t.app, '192.0.2.1').login(email)
     expect(blocked.status).toBe(429)
     expect(blocked.headers.get('retry-after')).toBe('900')
     expect(await blocked.text()).toMatch(/Too many attempts\. Try again in 900 s\./)
+    expect((await new ConsoleSession(t.app, '192.0.2.2').login(email)).status).toBe(303)
     t.clock.advance(901 * 1000)
-    expect((await new ConsoleSession(t.app, '192.0.2.98').login(email)).status).toBe(303)
+    expect((await new ConsoleSession(t.app, '192.0.2.1').login(email)).status).toBe(303)
+  })
+
+  it('checks only five of thirty parallel guesses from one address', async () => {
+    const pack = await seedWorkspace(t.deps, 'Race')
+    const email = pack.users.owner.email
+    const guesses = Array.from({ length: 30 }, (_, i) =>
+      new ConsoleSession(t.app, '192.0.2.30').login(email, `wrong guess ${i}`),
+    )
+    const statuses = (await Promise.all(guesses)).map((r) => r.status)
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5)
+    expect(statuses.filter((s) => s === 429)).toHaveLength(25)
+    expect((await new ConsoleSession(t.app, '192.0.2.30').login(email)).status).toBe(429)
+  })
+
+  it('paces guesses spread over many addresses to ten a minute, never a long lockout', async () => {
+    const pack = await seedWorkspace(t.deps, 'Pace')
+    const email = pack.users.owner.email
+    for (let i = 0; i < 10; i++) {
+      const r = await new ConsoleSession(t.app, `192.0.2.${100 + i}`).login(
+        email,
+        'wrong password!',
+      )
+      expect(r.status).toBe(401)
+    }
+    const paced = await new ConsoleSession(t.app, '192.0.2.120').login(email)
+    expect(paced.status).toBe(429)
+    expect(Number(paced.headers.get('retry-after'))).toBeLessThanOrEqual(60)
+    t.clock.advance(61 * 1000)
+    expect((await new ConsoleSession(t.app, '192.0.2.121').login(email)).status).toBe(303)
   })
 
   it('blocks a client address after twenty failures across accounts', async () => {
