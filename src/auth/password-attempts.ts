@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto'
 import type { AppDeps } from '../http/env.js'
 import { withSystem } from '../db/tenant.js'
 import { AppError } from '../errors.js'
-import { recordFailure, retryAfterSeconds, type ThrottlePolicy } from './throttle-rules.js'
+import {
+  recordFailure,
+  refundFailure,
+  retryAfterSeconds,
+  type ThrottlePolicy,
+} from './throttle-rules.js'
 import { clearAccountThrottles, clearThrottle, lockThrottles, saveThrottle } from './auth.repo.js'
 
 const MINUTE = 60 * 1000
@@ -66,9 +71,25 @@ export async function reservePasswordAttempt(deps: ThrottleDeps, attempt: Passwo
   })
 }
 
-/** The password was right: the failures of this account from this address are forgotten. */
+/**
+ * The password was right: the failures of this account from this address are forgotten, and the
+ * attempt reserved against the address and the account's pace is given back, so that people
+ * signing in behind one office address never block each other.
+ */
 export async function forgetPasswordFailures(deps: ThrottleDeps, attempt: PasswordAttempt) {
-  await withSystem(deps.db, (tx) => clearThrottle(tx, pairKey(attempt)))
+  const [pair, ...shared] = attemptLimits(attempt)
+  await withSystem(deps.db, async (tx) => {
+    if (pair) await clearThrottle(tx, pair.key)
+    const states = await lockThrottles(
+      tx,
+      shared.map(({ key }) => key),
+      deps.now(),
+    )
+    for (const { key, policy } of shared) {
+      const state = states.get(key)
+      if (state) await saveThrottle(tx, key, refundFailure(state, policy))
+    }
+  })
 }
 
 /** Lifts every block on an account's sign-in, from every address (an owner's or admin's unlock). */
