@@ -240,6 +240,15 @@ describe('Users page: unlocking sign-in', () => {
     expect(login.status).toBe(303)
   })
 
+  it('audits the address the proxy saw, not a first X-Forwarded-For hop the client forged', async () => {
+    const ws = await seedWorkspace(t.deps, 'Forged')
+    const admin = new ConsoleSession(t.app, '6.6.6.6, 198.51.100.92')
+    expect((await admin.login(ws.users.admin.email)).status).toBe(303)
+    await admin.post(`/users/${ws.users.sales.id}/unlock`, {}, { htmx: true })
+    const [entry] = await auditOf(ws, 'user.unlock')
+    expect(entry?.ip).toBe('198.51.100.92')
+  })
+
   it('refuses sales, an admin unlocking an owner, another workspace, and a missing CSRF token', async () => {
     const mine = await seedWorkspace(t.deps, 'Locked')
     const other = await seedWorkspace(t.deps, 'Aloof')

@@ -114,6 +114,16 @@ describe('login', () => {
       (await new ConsoleSession(t.app, '192.0.2.201').login(ws.users.owner.email)).status,
     ).toBe(303)
   })
+
+  it('counts a client address behind the proxy, whatever first hop the client forges', async () => {
+    const forged = (i: number) => `10.${i}.0.1, 192.0.2.250`
+    for (let i = 0; i < 20; i++) {
+      await new ConsoleSession(t.app, forged(i)).login(`nobody${i}.${ws.tag}@example.test`, 'x')
+    }
+    expect((await new ConsoleSession(t.app, forged(99)).login(ws.users.owner.email)).status).toBe(
+      429,
+    )
+  })
 })
 
 describe('sessions', () => {
