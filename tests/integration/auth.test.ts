@@ -191,6 +191,39 @@ describe('sessions', () => {
   })
 })
 
+describe('CSRF tokens bound to the session', () => {
+  async function postWithToken(session: ConsoleSession, token: string) {
+    const body = new URLSearchParams({ _csrf: token }).toString()
+    return session.request('/logout', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
+  }
+
+  it("refuses an attacker's planted cookie and its anonymous token with a victim's session", async () => {
+    const attacker = new ConsoleSession(t.app, '198.51.100.60')
+    const token = await attacker.csrfToken()
+    const victim = await loggedIn(ws.users.admin.email)
+    victim.setCookie('parley_csrf', attacker.cookie('parley_csrf') ?? '')
+    const forged = await postWithToken(victim, token)
+    expect(forged.status).toBe(403)
+    expect((await victim.get('/')).status).toBe(200)
+  })
+
+  it('gives a new CSRF cookie at login, so the token from before no longer works', async () => {
+    const session = new ConsoleSession(t.app)
+    const before = await session.csrfToken()
+    const cookieBefore = session.cookie('parley_csrf')
+    await session.login(ws.users.sales.email)
+    expect(session.cookie('parley_csrf')).not.toBe(cookieBefore)
+    expect((await postWithToken(session, before)).status).toBe(403)
+    const after = await session.csrfToken()
+    expect(after).not.toBe(before)
+    expect((await postWithToken(session, after)).headers.get('location')).toBe('/login')
+  })
+})
+
 describe('roles in the console', () => {
   it.each([
     ['sales', 403],
