@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, like, lt, ne, or, sql } from 'drizzle-orm'
+import { and, desc, eq, gt, inArray, isNull, like, lt, ne, or, sql } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
 import { apiKeys, loginThrottle, sessions, users, workspaces } from '../db/schema.js'
 import type { ThrottleState } from './throttle-rules.js'
@@ -160,4 +160,29 @@ export async function insertApiKey(tx: Tx, row: typeof apiKeys.$inferInsert): Pr
 /** Notes when a key was last used. */
 export async function touchApiKey(tx: Tx, id: string, now: Date) {
   await tx.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, id))
+}
+
+/** The workspace's unrevoked API keys, newest first (never their hash). */
+export async function listLiveApiKeys(tx: Tx) {
+  return tx
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      role: apiKeys.role,
+      createdAt: apiKeys.createdAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+    })
+    .from(apiKeys)
+    .where(isNull(apiKeys.revokedAt))
+    .orderBy(desc(apiKeys.createdAt))
+}
+
+/** Revokes one unrevoked key of the workspace; returns its name, or undefined when there is none. */
+export async function revokeLiveApiKey(tx: Tx, id: string, now: Date) {
+  const [row] = await tx
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id, name: apiKeys.name })
+  return row
 }

@@ -13,6 +13,7 @@ import {
   type ConsentForm,
 } from '../consent/settings-form.js'
 import { saveInboxSettings } from '../inbox/settings.js'
+import { listApiKeys, revokeApiKey } from '../auth/api-keys.js'
 import { loadSettings, resumeSending, saveConsentPage, setStoreMessageContent } from './settings.js'
 
 function settingsEvent(action: string, details?: Record<string, unknown>) {
@@ -23,7 +24,8 @@ async function renderSettings(c: Context<AppEnv>, notice?: string) {
   const { workspaceId } = currentPrincipal(c)
   const settings = await c.var.tenant((tx) => loadSettings(tx, workspaceId))
   const deadLetters = await listDeadLetters(c.var.deps.db, workspaceId)
-  const data = { settings, deadLetters, notice }
+  const apiKeys = await c.var.tenant(listApiKeys)
+  const data = { settings, deadLetters, apiKeys, notice }
   const template = isHtmx(c) ? 'workspaces/panel' : 'workspaces/settings'
   return c.html(c.var.render(template, data, { fragment: isHtmx(c) }))
 }
@@ -43,7 +45,7 @@ async function renderConsent(c: Context<AppEnv>, flash: ConsentFlash = {}, typed
   return c.html(c.var.render(template, data, { fragment: isHtmx(c) }), typed ? 422 : 200)
 }
 
-/** Workspace settings for owners and admins: privacy, consent keywords, sending, webhooks. */
+/** Workspace settings for owners and admins: privacy, consent keywords, sending, webhooks, API keys. */
 export const settingsConsole = new Hono<AppEnv>()
   .get('/settings', requireRole('admin'), (c) => renderSettings(c))
   .post('/settings/message-content', requireRole('admin'), async (c) => {
@@ -87,6 +89,15 @@ export const settingsConsole = new Hono<AppEnv>()
     // Queued sends waited while paused; the dispatcher picks them up now rather than at its next tick.
     await c.var.deps.jobs.enqueue('outbound.dispatch', {})
     return renderSettings(c, 'Sending resumed: queued messages are going out.')
+  })
+  .post('/settings/api-keys/:id/revocation', requireRole('admin'), async (c) => {
+    const id = c.req.param('id')
+    const revoked = await c.var.tenant(async (tx) => {
+      const key = await revokeApiKey(tx, id, c.var.deps.now())
+      await auditRequest(c, tx, { action: 'apikey.revoke', recordType: 'api_key', recordId: id })
+      return key
+    })
+    return renderSettings(c, `API key "${revoked.name}" revoked: it no longer works.`)
   })
   .get('/settings/consent', requireRole('admin'), (c) => renderConsent(c))
   .post('/settings/consent', requireRole('admin'), async (c) => {
