@@ -79,14 +79,14 @@ describe('the parley command', () => {
     const listed = await runCli(['apikey:list', '--workspace', workspaceId], env)
     expect(listed.code).toBe(0)
     const { keys } = JSON.parse(listed.stdout) as { keys: Record<string, unknown>[] }
-    expect(keys).toEqual([
-      {
-        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
-        name: 'crm sync',
-        role: 'admin',
-        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-        lastUsedAt: null,
-      },
+    expect(keys).toHaveLength(1)
+    expect(keys[0]).toMatchObject({ name: 'crm sync', role: 'admin', lastUsedAt: null })
+    expect(Object.keys(keys[0] ?? {}).sort()).toEqual([
+      'createdAt',
+      'id',
+      'lastUsedAt',
+      'name',
+      'role',
     ])
     expect(listed.stdout).not.toMatch(/pk_/)
     const id = String(keys[0]?.id)
