@@ -83,6 +83,7 @@ function appDeps(database: ReturnType<typeof connectDatabase>, cipher: FieldCiph
     sessionSecret: randomBytes(32).toString('base64url'),
     views: createRenderer(VIEWS_DIR),
     trustProxy: true,
+    trustProxyHops: 1,
     whatsapp: { appSecret: 'bench-app-secret', verifyToken: 'bench-verify-token' },
     dataDir,
     // Jobs are recorded by nobody: the mark-read job a request enqueues is not the request's cost.

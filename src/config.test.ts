@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       googleAdsApiUrl: 'https://googleads.googleapis.com',
       logLevel: 'info',
       trustProxy: false,
+      trustProxyHops: 1,
       warnings: [],
     })
     expect(Object.isFrozen(config)).toBe(true)
@@ -49,6 +50,17 @@ describe('loadConfig', () => {
       'AI_MODEL is required when OPENAI_BASE_URL is set',
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
     ])
+  })
+
+  it.each(['0', '-1', '1.5', 'two', '11'])('refuses TRUST_PROXY_HOPS=%s', (hops) => {
+    expect(problemsOf({ TRUST_PROXY_HOPS: hops })).toEqual([
+      `TRUST_PROXY_HOPS must be a whole number from 1 to 10 (got "${hops}")`,
+    ])
+  })
+
+  it('reads TRUST_PROXY_HOPS', () => {
+    const config = loadConfig({ ...secrets, DATA_DIR: tempDir(), TRUST_PROXY_HOPS: '2' })
+    expect(config.trustProxyHops).toBe(2)
   })
 
   it('refuses production without real secrets', () => {

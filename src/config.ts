@@ -18,6 +18,8 @@ export interface Config {
   readonly sessionSecret: string
   readonly logLevel: string
   readonly trustProxy: boolean
+  /** How many proxies in front of Parley append to X-Forwarded-For (TRUST_PROXY_HOPS). */
+  readonly trustProxyHops: number
   /** Problems a running instance should warn about (e.g. generated dev secrets). */
   readonly warnings: readonly string[]
 }
@@ -67,6 +69,7 @@ export function loadConfig(env: Env): Config {
     sessionSecret: secrets.sessionSecret,
     logLevel: parseLogLevel(env.LOG_LEVEL, problems),
     trustProxy: parseBoolean('TRUST_PROXY', env.TRUST_PROXY, problems),
+    trustProxyHops: parseProxyHops(env.TRUST_PROXY_HOPS, problems),
     warnings,
   }
   if (problems.length > 0) throw new ConfigError(problems)
@@ -137,6 +140,16 @@ function parseLogLevel(value: string | undefined, problems: string[]): string {
   if (LOG_LEVELS.includes(v)) return v
   problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${v}")`)
   return 'info'
+}
+
+const MAX_PROXY_HOPS = 10
+
+function parseProxyHops(value: string | undefined, problems: string[]): number {
+  const v = nonEmpty(value) ?? '1'
+  const hops = Number(v)
+  if (/^\d+$/.test(v) && hops >= 1 && hops <= MAX_PROXY_HOPS) return hops
+  problems.push(`TRUST_PROXY_HOPS must be a whole number from 1 to ${MAX_PROXY_HOPS} (got "${v}")`)
+  return 1
 }
 
 function parseBoolean(name: string, value: string | undefined, problems: string[]): boolean {

@@ -14,7 +14,8 @@ export const ERRORS = {
   },
   not_found: { status: 404, title: 'Not found' },
   method_not_allowed: { status: 405, title: 'This method is not allowed on this path' },
-  email_taken: { status: 409, title: 'A user with this email already exists' },
+  // Emails are unique across workspaces: saying "exists" would tell one tenant who uses another.
+  email_taken: { status: 409, title: 'This email address cannot be used' },
   already_set_up: { status: 409, title: 'Parley is already set up' },
   last_owner: { status: 409, title: 'A workspace must keep at least one active owner' },
   contact_opted_out: { status: 409, title: 'The contact opted out of messages' },

@@ -38,6 +38,7 @@ export async function startServer(config: Config, log: Logger): Promise<void> {
     sessionSecret: config.sessionSecret,
     views: createRenderer(VIEWS_DIR, { watch: config.nodeEnv === 'development' }),
     trustProxy: config.trustProxy,
+    trustProxyHops: config.trustProxyHops,
     whatsapp: config.whatsapp,
     jobs,
     graph,

@@ -7,7 +7,11 @@ import { formFields } from '../http/forms.js'
 import { clientIp } from '../http/client-info.js'
 import { AppError, ERRORS } from '../errors.js'
 import { changeOwnPassword } from './change-password.js'
-import { assertNotThrottled, recordWrongPassword, type PasswordAttempt } from './login.js'
+import {
+  forgetPasswordFailures,
+  reservePasswordAttempt,
+  type PasswordAttempt,
+} from './password-attempts.js'
 
 type Flash = { notice?: string; error?: string }
 
@@ -23,7 +27,8 @@ async function answerFailure(c: Context<AppEnv>, error: unknown, attempt: Passwo
     return renderAccount(c, { error: error.detail ?? error.message }, 429)
   }
   if (error.code !== 'validation_failed') throw error
-  if (error.extra?.wrongPassword === true) await recordWrongPassword(c.var.deps, attempt)
+  // The attempt was counted before the check; only a wrong current password keeps it counted.
+  if (error.extra?.wrongPassword !== true) await forgetPasswordFailures(c.var.deps, attempt)
   return renderAccount(c, { error: error.detail ?? error.message }, ERRORS.validation_failed.status)
 }
 
@@ -36,7 +41,7 @@ export const accountConsole = new Hono<AppEnv>()
     // Wrong current passwords count against the same limits as failed logins.
     const attempt = { email: actor.email ?? '', ip: clientIp(c) }
     try {
-      await assertNotThrottled(c.var.deps, attempt)
+      await reservePasswordAttempt(c.var.deps, attempt)
       await c.var.tenant(async (tx) => {
         await changeOwnPassword(tx, actor, { current, next, repeat }, c.var.deps.now())
         await auditRequest(c, tx, {
@@ -48,6 +53,7 @@ export const accountConsole = new Hono<AppEnv>()
     } catch (error) {
       return answerFailure(c, error, attempt)
     }
+    await forgetPasswordFailures(c.var.deps, attempt)
     // This request's principal was loaded before the change; the page should show the new state.
     c.set('principal', { ...actor, mustChangePassword: false })
     return renderAccount(c, { notice: 'Password changed. Your other sessions were signed out.' })

@@ -1,9 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { AppDeps, Principal } from '../http/env.js'
-import { withSystem, withTenant } from '../db/tenant.js'
+import { isUuid, withSystem, withTenant, type Tx } from '../db/tenant.js'
+import { AppError } from '../errors.js'
 import type { Role } from '../db/schema.js'
 import { timeZoneOf } from '../console/time-zone.js'
-import { findApiKeyByHash, insertApiKey, touchApiKey } from './auth.repo.js'
+import {
+  findApiKeyByHash,
+  insertApiKey,
+  listLiveApiKeys,
+  revokeLiveApiKey,
+  touchApiKey,
+} from './auth.repo.js'
 
 const PREFIX = 'pk_'
 const TOUCH_EVERY_MS = 60 * 1000
@@ -47,4 +54,33 @@ export async function authenticateApiKey(
     name: row.name,
     timeZone: timeZoneOf(found.workspaceSettings),
   }
+}
+
+/** An API key as Settings and the CLI show it: who it acts as and when it was used, never the key. */
+export interface ApiKeySummary {
+  readonly id: string
+  readonly name: string
+  readonly role: Role
+  readonly createdAt: string
+  readonly lastUsedAt: string | null
+}
+
+/** The workspace's live API keys, newest first. */
+export async function listApiKeys(tx: Tx): Promise<ApiKeySummary[]> {
+  const rows = await listLiveApiKeys(tx)
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    createdAt: row.createdAt.toISOString(),
+    // Noted at most once a minute (TOUCH_EVERY_MS), which is close enough to tell a dead key.
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+  }))
+}
+
+/** Revokes a live key of the workspace at once (the next request with it gets 401); not_found otherwise. */
+export async function revokeApiKey(tx: Tx, id: string, now: Date) {
+  const revoked = isUuid(id) ? await revokeLiveApiKey(tx, id, now) : undefined
+  if (!revoked) throw new AppError('not_found', `No API key with id ${id} in this workspace`)
+  return revoked
 }

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm'
+import { and, desc, eq, gt, inArray, isNull, like, lt, ne, or, sql } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
 import { apiKeys, loginThrottle, sessions, users, workspaces } from '../db/schema.js'
 import type { ThrottleState } from './throttle-rules.js'
@@ -18,9 +18,30 @@ export async function hasNoWorkspace(tx: Tx): Promise<boolean> {
   return row === undefined
 }
 
-/** Throttle states for the given keys. */
-export async function loadThrottles(tx: Tx, keys: string[]): Promise<Map<string, ThrottleState>> {
-  const rows = await tx.select().from(loginThrottle).where(inArray(loginThrottle.key, keys))
+/**
+ * Throttle states for the given keys, locked until the transaction ends; a key without failures
+ * gets an empty row so that it can be locked too. Keys are locked in sorted order, so two
+ * attempts sharing keys never deadlock.
+ */
+export async function lockThrottles(
+  tx: Tx,
+  keys: string[],
+  now: Date,
+): Promise<Map<string, ThrottleState>> {
+  const sorted = [...keys].sort()
+  const empty = sorted.map((key) => ({
+    key,
+    failures: 0,
+    windowStartedAt: now,
+    blockedUntil: null,
+  }))
+  await tx.insert(loginThrottle).values(empty).onConflictDoNothing()
+  const rows = await tx
+    .select()
+    .from(loginThrottle)
+    .where(inArray(loginThrottle.key, sorted))
+    .orderBy(loginThrottle.key)
+    .for('update')
   return new Map(rows.map((row) => [row.key, row]))
 }
 
@@ -35,6 +56,13 @@ export async function saveThrottle(tx: Tx, key: string, state: ThrottleState) {
 /** Forgets a key's failures (after a successful login). */
 export async function clearThrottle(tx: Tx, key: string) {
   await tx.delete(loginThrottle).where(eq(loginThrottle.key, key))
+}
+
+/** Forgets an account's pace and its failures from every address (`accountKey` and `accountKey:…`). */
+export async function clearAccountThrottles(tx: Tx, accountKey: string) {
+  await tx
+    .delete(loginThrottle)
+    .where(or(eq(loginThrottle.key, accountKey), like(loginThrottle.key, `${accountKey}:%`)))
 }
 
 /** Deletes throttle rows whose window and block have both ended. */
@@ -134,4 +162,29 @@ export async function insertApiKey(tx: Tx, row: typeof apiKeys.$inferInsert): Pr
 /** Notes when a key was last used. */
 export async function touchApiKey(tx: Tx, id: string, now: Date) {
   await tx.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, id))
+}
+
+/** The workspace's unrevoked API keys, newest first (never their hash). */
+export async function listLiveApiKeys(tx: Tx) {
+  return tx
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      role: apiKeys.role,
+      createdAt: apiKeys.createdAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+    })
+    .from(apiKeys)
+    .where(isNull(apiKeys.revokedAt))
+    .orderBy(desc(apiKeys.createdAt))
+}
+
+/** Revokes one unrevoked key of the workspace; returns its name, or undefined when there is none. */
+export async function revokeLiveApiKey(tx: Tx, id: string, now: Date) {
+  const [row] = await tx
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id, name: apiKeys.name })
+  return row
 }

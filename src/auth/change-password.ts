@@ -37,6 +37,7 @@ export async function changeOwnPassword(
   }
   await storePassword(tx, {
     userId: user.id,
+    email: user.email,
     password: input.next,
     mustChange: false,
     keepSessionId: actor.sessionId,

@@ -4,6 +4,7 @@ import { currentPrincipal, publicRoute, requireRole } from '../http/roles.js'
 import { formFields } from '../http/forms.js'
 import { clientIp } from '../http/client-info.js'
 import { clearSessionCookie, setSessionCookie } from '../http/session.js'
+import { rotateCsrfSeed } from '../http/csrf.js'
 import { AppError, ERRORS } from '../errors.js'
 import { authenticate } from './login.js'
 import { endSession, startSession } from './sessions.js'
@@ -25,6 +26,7 @@ export const authConsole = new Hono<AppEnv>()
       const user = await authenticate(c.var.deps, { email, password, ip: clientIp(c) })
       const session = await startSession(c.var.deps, user)
       setSessionCookie(c, session.token, session.expiresAt)
+      rotateCsrfSeed(c)
       // A temporary password is replaced first; every other page would send them there anyway.
       return c.redirect(user.mustChangePassword ? '/account' : (next ?? '/'), 303)
     } catch (error) {
@@ -59,6 +61,7 @@ export const authConsole = new Hono<AppEnv>()
       const { workspaceId, userId } = await setUpFirstWorkspace(c.var.deps, input)
       const session = await startSession(c.var.deps, { id: userId, workspaceId })
       setSessionCookie(c, session.token, session.expiresAt)
+      rotateCsrfSeed(c)
       return c.redirect('/', 303)
     } catch (error) {
       if (!(error instanceof AppError) || error.code === 'internal') throw error

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { passwordProblem } from './password-rules.js'
 
+const COMMON = 'Password is too common: choose another'
+
 describe('passwordProblem', () => {
   it.each([
     { password: 'long enough', problem: undefined, why: 'ten or more characters' },
@@ -20,7 +22,24 @@ describe('passwordProblem', () => {
       problem: 'Password must be at most 1024 bytes',
       why: '1026 UTF-8 bytes',
     },
+    { password: 'password123', problem: COMMON, why: 'a common password' },
+    { password: 'QwertyUiop', problem: COMMON, why: 'a common one in other case' },
+    { password: '1234567890', problem: COMMON, why: 'ten digits in a row' },
   ])('$why → $problem', ({ password, problem }) => {
     expect(passwordProblem(password)).toBe(problem)
+  })
+
+  it.each([
+    { password: 'maria.lopez@example.test', why: 'the email itself' },
+    { password: 'Maria.Lopez@Example.test', why: 'the email in other case' },
+    { password: 'maria.lopez', why: 'the part before the @' },
+  ])('refuses $why as the password', ({ password }) => {
+    expect(passwordProblem(password, 'maria.lopez@example.test')).toBe(
+      'Password must not be your email address',
+    )
+  })
+
+  it('accepts a password that merely contains the name', () => {
+    expect(passwordProblem('maria.lopez rides bikes', 'maria.lopez@example.test')).toBe(undefined)
   })
 })

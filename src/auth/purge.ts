@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js'
 import { withSystem } from '../db/tenant.js'
 import { SESSION_IDLE_MS } from './sessions.js'
-import { ACCOUNT_POLICY, ADDRESS_POLICY } from './login.js'
+import { ACCOUNT_PACE, ADDRESS_POLICY, PAIR_POLICY } from './password-attempts.js'
 import { purgeSessions, purgeThrottles } from './auth.repo.js'
 
 /** Deletes sessions that ended more than a day ago; safe to run any number of times. */
@@ -11,6 +11,6 @@ export function purgeEndedSessions(db: Db, now: Date): Promise<number> {
 
 /** Deletes login-throttle rows whose window and block are over. */
 export function purgeLoginThrottles(db: Db, now: Date): Promise<number> {
-  const longest = Math.max(ACCOUNT_POLICY.windowMs, ADDRESS_POLICY.windowMs)
+  const longest = Math.max(PAIR_POLICY.windowMs, ADDRESS_POLICY.windowMs, ACCOUNT_PACE.windowMs)
   return withSystem(db, (tx) => purgeThrottles(tx, new Date(now.getTime() - longest)))
 }

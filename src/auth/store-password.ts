@@ -8,6 +8,8 @@ import { revokeUserSessions } from './auth.repo.js'
 /** What a new password is stored with. */
 export interface NewPassword {
   readonly userId: string
+  /** The user's email, which must not double as the password. */
+  readonly email: string
   readonly password: string
   /** True when someone other than the user chose it: they must replace it at next login. */
   readonly mustChange: boolean
@@ -21,7 +23,7 @@ export interface NewPassword {
  * old password (or held a session opened with it) loses access with it.
  */
 export async function storePassword(tx: Tx, input: NewPassword): Promise<void> {
-  const problem = passwordProblem(input.password)
+  const problem = passwordProblem(input.password, input.email)
   if (problem) throw new AppError('validation_failed', problem)
   await updatePassword(tx, input.userId, {
     passwordHash: await hashPassword(input.password),

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { recordFailure, retryAfterSeconds, type ThrottleState } from './throttle-rules.js'
+import {
+  recordFailure,
+  refundFailure,
+  retryAfterSeconds,
+  type ThrottleState,
+} from './throttle-rules.js'
 
 const policy = { limit: 3, windowMs: 60_000 }
 const t0 = new Date('2026-11-23T10:00:00Z')
@@ -28,5 +33,14 @@ describe('login throttle rules', () => {
     const state = failTimes([0, 1, 70])
     expect(state?.failures).toBe(1)
     expect(state?.windowStartedAt).toEqual(at(70))
+  })
+
+  it('gives back a reserved attempt that was right, lifting the block it set', () => {
+    const reserved = failTimes([0, 1, 2])
+    if (!reserved) throw new Error('no state')
+    const refunded = refundFailure(reserved, policy)
+    expect(refunded.failures).toBe(2)
+    expect(retryAfterSeconds(refunded, at(3))).toBe(0)
+    expect(refundFailure({ ...refunded, failures: 0 }, policy).failures).toBe(0)
   })
 })

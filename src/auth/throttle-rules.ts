@@ -32,3 +32,13 @@ export function recordFailure(
       : (state?.blockedUntil ?? null)
   return { failures, windowStartedAt, blockedUntil }
 }
+
+/**
+ * The state after a reserved attempt turned out right: one failure fewer, and no block when that
+ * brings it under the limit (a key that was blocked could not have reserved the attempt).
+ */
+export function refundFailure(state: ThrottleState, policy: ThrottlePolicy): ThrottleState {
+  const failures = Math.max(0, state.failures - 1)
+  const blockedUntil = failures < policy.limit ? null : state.blockedUntil
+  return { failures, windowStartedAt: state.windowStartedAt, blockedUntil }
+}

@@ -6,7 +6,8 @@ import { connectWhatsApp } from '../workspaces/connect-whatsapp.js'
 import { findWorkspace } from '../workspaces/workspaces.repo.js'
 import { createUser } from '../users/create-user.js'
 import { isRole } from '../users/rules.js'
-import { createApiKey } from '../auth/api-keys.js'
+import { createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys.js'
+import { recordAudit } from '../audit/record-audit.js'
 import { ROLES } from '../db/schema.js'
 import { readFlags } from './args.js'
 
@@ -98,4 +99,36 @@ export async function apikeyCreate(deps: CommandDeps, argv: string[]) {
   const workspaceId = await requireWorkspace(deps, flags.workspace)
   const { key } = await createApiKey(deps, { workspaceId, role, name: flags.name ?? `${role} key` })
   return { key }
+}
+
+/** `apikey:list --workspace ID`: the live keys, as Settings shows them (never the key). */
+export async function apikeyList(deps: CommandDeps, argv: string[]) {
+  const flags = readFlags(argv, { required: ['workspace'] })
+  const workspaceId = await requireWorkspace(deps, flags.workspace)
+  const keys = await withTenant(deps.db, workspaceId, listApiKeys)
+  return { keys }
+}
+
+const REVOKE_ACTOR = {
+  actorType: 'system',
+  actorId: null,
+  actorName: 'parley apikey:revoke',
+  ip: null,
+} as const
+
+/** `apikey:revoke --workspace ID --id KEYID`: the key gets 401 from its next request; audited. */
+export async function apikeyRevoke(deps: CommandDeps, argv: string[]) {
+  const flags = readFlags(argv, { required: ['workspace', 'id'] })
+  const workspaceId = await requireWorkspace(deps, flags.workspace)
+  const now = deps.now()
+  const revoked = await withTenant(deps.db, workspaceId, async (tx) => {
+    const key = await revokeApiKey(tx, flags.id, now)
+    await recordAudit(tx, { workspaceId, at: now }, REVOKE_ACTOR, {
+      action: 'apikey.revoke',
+      recordType: 'api_key',
+      recordId: key.id,
+    })
+    return key
+  })
+  return { id: revoked.id, name: revoked.name, revoked: true }
 }

@@ -8,6 +8,8 @@ import { AppError } from '../errors.js'
 import { startServer } from '../main.js'
 import {
   apikeyCreate,
+  apikeyList,
+  apikeyRevoke,
   userCreate,
   workspaceConnect,
   workspaceCreate,
@@ -27,6 +29,8 @@ const DATA_COMMANDS: Record<string, DataCommand> = {
   'user:create': userCreate,
   'user:password': (deps, argv) => userPassword(deps, argv),
   'apikey:create': apikeyCreate,
+  'apikey:list': apikeyList,
+  'apikey:revoke': apikeyRevoke,
   'webhooks:replay': webhooksReplay,
   'audit:verify': auditVerify,
   demo: (deps) => loadDemo(deps),

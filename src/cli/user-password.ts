@@ -43,7 +43,7 @@ export async function userPassword(
   const password = flags.password ?? (await askTwice(terminal))
   const now = deps.now()
   await withTenant(deps.db, user.workspaceId, async (tx) => {
-    await storePassword(tx, { userId: user.id, password, mustChange: true, now })
+    await storePassword(tx, { userId: user.id, email: user.email, password, mustChange: true, now })
     await recordAudit(tx, { workspaceId: user.workspaceId, at: now }, CLI_ACTOR, {
       action: 'user.password_reset',
       recordType: 'user',

@@ -2,10 +2,23 @@ import type { Context } from 'hono'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { AppEnv } from './env.js'
 
-/** The client address: X-Forwarded-For's first hop behind a trusted proxy, else the socket peer. */
+/**
+ * The address the nearest of `hops` trusted proxies saw, from an X-Forwarded-For list. Each proxy
+ * appends the peer it saw, so the client controls every entry left of those: the left-most one is
+ * whatever the client typed. Counting `hops` from the right takes the first one a proxy wrote.
+ */
+export function forwardedClient(header: string | undefined, hops: number): string | undefined {
+  const entries = (header ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+  return entries[Math.max(0, entries.length - hops)]
+}
+
+/** The client address: from X-Forwarded-For behind a trusted proxy, else the socket peer. */
 export function clientIp(c: Context<AppEnv>): string {
   if (c.var.deps.trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
+    const forwarded = forwardedClient(c.req.header('x-forwarded-for'), c.var.deps.trustProxyHops)
     if (forwarded) return forwarded
   }
   try {

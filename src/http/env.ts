@@ -30,6 +30,8 @@ export interface AppDeps {
   readonly sessionSecret: string
   readonly views: Renderer
   readonly trustProxy: boolean
+  /** Proxies in front of Parley that each append one X-Forwarded-For hop (used with trustProxy). */
+  readonly trustProxyHops: number
   /** Meta app secret (webhook signatures) and verify token (handshake); absent = refused. */
   readonly whatsapp: { readonly appSecret?: string; readonly verifyToken?: string }
   /** DATA_DIR: downloaded media are served from here. */

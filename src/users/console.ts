@@ -6,7 +6,7 @@ import { auditRequest } from '../audit/actor.js'
 import { formFields, isHtmx } from '../http/forms.js'
 import { AppError, ERRORS } from '../errors.js'
 import { createUser } from './create-user.js'
-import { changeUserRole, resetUserPassword, setUserActive } from './manage-user.js'
+import { changeUserRole, resetUserPassword, setUserActive, unlockUser } from './manage-user.js'
 import { assignableRoles, loadUserDirectory } from './list-users.js'
 import { isRole } from './rules.js'
 
@@ -46,7 +46,7 @@ function userEvent(action: string, userId: string, details?: Record<string, unkn
   return { action, recordType: 'user', recordId: userId, ...(details && { details }) }
 }
 
-/** Users management for owners and admins: create, change role, reset password, (de)activate. */
+/** Users management for owners and admins: create, change role, reset password, (de)activate, unlock. */
 export const usersConsole = new Hono<AppEnv>()
   .get('/users', requireRole('admin'), (c) => renderUsers(c))
   .post('/users', requireRole('admin'), async (c) => {
@@ -113,6 +113,19 @@ export const usersConsole = new Hono<AppEnv>()
       // The page carries a password: no cache, no back-button copy.
       c.header('Cache-Control', 'no-store')
       return await renderUsers(c, { reset })
+    } catch (error) {
+      return answerFailure(c, error)
+    }
+  })
+  .post('/users/:id/unlock', requireRole('admin'), async (c) => {
+    try {
+      const actor = currentPrincipal(c)
+      const target = await c.var.tenant(async (tx) => {
+        const unlocked = await unlockUser(tx, c.var.deps, actor, c.req.param('id'))
+        await auditRequest(c, tx, userEvent('user.unlock', c.req.param('id')))
+        return unlocked
+      })
+      return await renderUsers(c, { notice: `${target.name} can sign in again from anywhere` })
     } catch (error) {
       return answerFailure(c, error)
     }

@@ -1,10 +1,11 @@
-import type { Principal } from '../http/env.js'
+import type { AppDeps, Principal } from '../http/env.js'
 import { isUuid, type Tx } from '../db/tenant.js'
 import type { Role } from '../db/schema.js'
 import { AppError } from '../errors.js'
 import { revokeUserSessions } from '../auth/auth.repo.js'
 import { generatePassword } from '../auth/passwords.js'
 import { storePassword } from '../auth/store-password.js'
+import { unlockSignIn } from '../auth/password-attempts.js'
 import { mayManage } from './rules.js'
 import { findUser, lockActiveOwners, updateUserActive, updateUserRole } from './users.repo.js'
 
@@ -66,6 +67,27 @@ export async function resetUserPassword(tx: Tx, actor: Principal, userId: string
     throw new AppError('validation_failed', 'Change your own password on your account page')
   }
   const password = generatePassword()
-  await storePassword(tx, { userId: target.id, password, mustChange: true, now })
+  await storePassword(tx, {
+    userId: target.id,
+    email: target.email,
+    password,
+    mustChange: true,
+    now,
+  })
   return { name: target.name, email: target.email, password }
+}
+
+/**
+ * Lifts the sign-in blocks wrong passwords put on a user, from every address, so an owner or
+ * admin can let a colleague back in without waiting out the window; returns who it was.
+ */
+export async function unlockUser(
+  tx: Tx,
+  deps: Pick<AppDeps, 'db'>,
+  actor: Principal,
+  userId: string,
+) {
+  const target = await loadManageable(tx, actor, userId)
+  await unlockSignIn(deps, target.email)
+  return { name: target.name, email: target.email }
 }

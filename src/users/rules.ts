@@ -35,7 +35,7 @@ export function validateUser(input: UserInput): { problems: string[]; user?: Val
   const name = input.name.trim() || email.split('@')[0] || ''
   const phone = input.phone?.replace(/[\s()-]/g, '') || undefined
   if (!EMAIL.test(email)) problems.push('Email must look like name@example.com')
-  const passwordTrouble = passwordProblem(input.password)
+  const passwordTrouble = passwordProblem(input.password, email)
   if (passwordTrouble) problems.push(passwordTrouble)
   if (!isRole(input.role)) problems.push(`Role must be one of ${ROLES.join(', ')}`)
   if (phone !== undefined && !E164.test(phone)) {

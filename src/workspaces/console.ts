@@ -18,6 +18,7 @@ import {
 } from '../consent/settings-form.js'
 import { saveInboxSettings } from '../inbox/settings.js'
 import { isAppError } from '../errors.js'
+import { listApiKeys, revokeApiKey } from '../auth/api-keys.js'
 import { readableTime, zonedTime } from '../console/readable-time.js'
 import { timeZoneChoices } from '../console/time-zone.js'
 import {
@@ -47,7 +48,12 @@ async function renderSettings(c: Context<AppEnv>, flash: SettingsFlash = {}) {
   const malformed = (await listMalformedDeliveries(c.var.deps.db, workspaceId)).map(inZone)
   const pause = sendingPause && { ...sendingPause, time: zonedTime(sendingPause.at, timeZone) }
   const zones = timeZoneChoices(timeZone)
-  const data = { settings, pause, deadLetters, malformed, zones, timeZone, ...flash }
+  const apiKeys = (await c.var.tenant(listApiKeys)).map((key) => ({
+    ...key,
+    created: readableTime(new Date(key.createdAt), timeZone),
+    lastUsed: key.lastUsedAt && readableTime(new Date(key.lastUsedAt), timeZone),
+  }))
+  const data = { settings, pause, deadLetters, malformed, apiKeys, zones, timeZone, ...flash }
   const template = isHtmx(c) ? 'workspaces/panel' : 'workspaces/settings'
   const status = flash.error ? 422 : 200
   return c.html(c.var.render(template, data, { fragment: isHtmx(c) }), status)
@@ -68,7 +74,7 @@ async function renderConsent(c: Context<AppEnv>, flash: ConsentFlash = {}, typed
   return c.html(c.var.render(template, data, { fragment: isHtmx(c) }), typed ? 422 : 200)
 }
 
-/** Workspace settings for owners and admins: privacy, consent keywords, sending, webhooks. */
+/** Workspace settings for owners and admins: privacy, consent keywords, sending, webhooks, API keys. */
 export const settingsConsole = new Hono<AppEnv>()
   .get('/settings', requireRole('admin'), (c) => renderSettings(c))
   .post('/settings/message-content', requireRole('admin'), async (c) => {
@@ -125,6 +131,15 @@ export const settingsConsole = new Hono<AppEnv>()
     // Queued sends waited while paused; the dispatcher picks them up now rather than at its next tick.
     await c.var.deps.jobs.enqueue('outbound.dispatch', {})
     return renderSettings(c, { notice: 'Sending resumed: queued messages are going out.' })
+  })
+  .post('/settings/api-keys/:id/revocation', requireRole('admin'), async (c) => {
+    const id = c.req.param('id')
+    const revoked = await c.var.tenant(async (tx) => {
+      const key = await revokeApiKey(tx, id, c.var.deps.now())
+      await auditRequest(c, tx, { action: 'apikey.revoke', recordType: 'api_key', recordId: id })
+      return key
+    })
+    return renderSettings(c, { notice: `API key "${revoked.name}" revoked: it no longer works.` })
   })
   .get('/settings/consent', requireRole('admin'), (c) => renderConsent(c))
   .post('/settings/consent', requireRole('admin'), async (c) => {

@@ -66,6 +66,7 @@ export function createTestApp(
     sessionSecret: randomBytes(32).toString('base64url'),
     views: createRenderer(VIEWS_DIR),
     trustProxy: true,
+    trustProxyHops: 1,
     whatsapp: TEST_WHATSAPP,
     dataDir,
     jobs,

@@ -19,6 +19,10 @@ export class ConsoleSession {
     }
     const response = await this.app.request(path, { ...init, headers, redirect: 'manual' })
     for (const line of response.headers.getSetCookie()) this.keepCookie(line)
+    // The CSRF token is bound to the session and its cookie: a new one of either means a new token.
+    if (/^parley_(session|csrf)=/m.test(response.headers.getSetCookie().join('\n'))) {
+      this.csrf = undefined
+    }
     return response
   }
 
@@ -44,13 +48,19 @@ export class ConsoleSession {
     return this.request(path, { headers })
   }
 
-  /** The CSRF token a page would carry, read from the login form like a browser would. */
+  /**
+   * The CSRF token a page would carry, read like a browser would: from the login form, or, once
+   * signed in, from the page /login sends the session on to.
+   */
   async csrfToken(): Promise<string> {
     if (this.csrf) return this.csrf
     let response = await this.get('/login')
-    // An empty database sends /login on to /setup, which carries the same token.
-    const location = response.headers.get('location')
-    if (location) response = await this.get(location)
+    // An empty database sends /login on to /setup; a session goes on to its home or /account.
+    for (let hop = 0; hop < 3; hop++) {
+      const location = response.headers.get('location')
+      if (!location) break
+      response = await this.get(location)
+    }
     const match = /name="_csrf" value="([^"]+)"/.exec(await response.text())
     if (!match?.[1]) throw new Error('no CSRF token on the login or setup page')
     this.csrf = match[1]

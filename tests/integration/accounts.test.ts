@@ -100,7 +100,7 @@ describe('/account: changing your own password', () => {
     expect(blocked.headers.get('retry-after')).toMatch(/^\d+$/)
     expect(await blocked.text()).toContain('Too many attempts')
     expect(await auditOf(ws, 'user.password_change')).toEqual([])
-    const login = await new ConsoleSession(t.app, '198.51.100.78').login(ws.users.admin.email)
+    const login = await new ConsoleSession(t.app, '198.51.100.77').login(ws.users.admin.email)
     expect(login.status).toBe(429)
   })
 
@@ -216,6 +216,55 @@ describe('Users page: resetting a password', () => {
       tx.select().from(users).where(eq(users.id, other.users.sales.id)),
     )
     expect(otherSales?.mustChangePassword).toBe(false)
+  })
+})
+
+describe('Users page: unlocking sign-in', () => {
+  async function lockOut(email: string, ip: string) {
+    for (let i = 0; i < 5; i++) await new ConsoleSession(t.app, ip).login(email, `wrong ${i}!!!!!`)
+    expect((await new ConsoleSession(t.app, ip).login(email)).status).toBe(429)
+  }
+
+  it('lets an admin lift the block wrong passwords put on a user, audited', async () => {
+    const ws = await seedWorkspace(t.deps, 'Unlock')
+    await lockOut(ws.users.sales.email, '198.51.100.90')
+    const admin = await signedIn(t.app, ws.users.admin)
+    const page = await (await admin.get('/users')).text()
+    expect(page).toContain(`action="/users/${ws.users.sales.id}/unlock"`)
+    const response = await admin.post(`/users/${ws.users.sales.id}/unlock`, {}, { htmx: true })
+    expect(response.status).toBe(200)
+    expect(await response.text()).toContain('can sign in again from anywhere')
+    const [entry] = await auditOf(ws, 'user.unlock')
+    expect(entry).toMatchObject({ recordId: ws.users.sales.id, actorId: ws.users.admin.id })
+    const login = await new ConsoleSession(t.app, '198.51.100.90').login(ws.users.sales.email)
+    expect(login.status).toBe(303)
+  })
+
+  it('audits the address the proxy saw, not a first X-Forwarded-For hop the client forged', async () => {
+    const ws = await seedWorkspace(t.deps, 'Forged')
+    const admin = new ConsoleSession(t.app, '6.6.6.6, 198.51.100.92')
+    expect((await admin.login(ws.users.admin.email)).status).toBe(303)
+    await admin.post(`/users/${ws.users.sales.id}/unlock`, {}, { htmx: true })
+    const [entry] = await auditOf(ws, 'user.unlock')
+    expect(entry?.ip).toBe('198.51.100.92')
+  })
+
+  it('refuses sales, an admin unlocking an owner, another workspace, and a missing CSRF token', async () => {
+    const mine = await seedWorkspace(t.deps, 'Locked')
+    const other = await seedWorkspace(t.deps, 'Aloof')
+    await lockOut(other.users.sales.email, '198.51.100.91')
+    const admin = await signedIn(t.app, mine.users.admin)
+    const sales = await signedIn(t.app, mine.users.sales)
+    const unlock = (by: ConsoleSession, id: string) =>
+      by.post(`/users/${id}/unlock`, {}, { htmx: true })
+    expect((await unlock(sales, mine.users.manager.id)).status).toBe(403)
+    expect((await unlock(admin, mine.users.owner.id)).status).toBe(403)
+    expect((await unlock(admin, other.users.sales.id)).status).toBe(404)
+    const forged = await admin.post(`/users/${mine.users.sales.id}/unlock`, {}, { csrf: false })
+    expect(forged.status).toBe(403)
+    expect(await auditOf(mine, 'user.unlock')).toEqual([])
+    const still = await new ConsoleSession(t.app, '198.51.100.91').login(other.users.sales.email)
+    expect(still.status).toBe(429)
   })
 })
 

@@ -60,18 +60,48 @@ describe('login', () => {
     expect(await response.text()).toContain('The form expired or did not come from Parley')
   })
 
-  it('blocks an account after five failures and says when to try again', async () => {
+  it('blocks an account from one address after five failures; another address still gets in', async () => {
     const email = ws.users.manager.email
     for (let i = 0; i < 5; i++) {
-      const r = await new ConsoleSession(t.app, `192.0.2.${i + 1}`).login(email, 'wrong password!')
+      const r = await new ConsoleSession(t.app, '192.0.2.1').login(email, 'wrong password!')
       expect(r.status).toBe(401)
     }
-    const blocked = await new ConsoleSession(t.app, '192.0.2.99').login(email)
+    const blocked = await new ConsoleSession(t.app, '192.0.2.1').login(email)
     expect(blocked.status).toBe(429)
     expect(blocked.headers.get('retry-after')).toBe('900')
     expect(await blocked.text()).toMatch(/Too many attempts\. Try again in 900 s\./)
+    expect((await new ConsoleSession(t.app, '192.0.2.2').login(email)).status).toBe(303)
     t.clock.advance(901 * 1000)
-    expect((await new ConsoleSession(t.app, '192.0.2.98').login(email)).status).toBe(303)
+    expect((await new ConsoleSession(t.app, '192.0.2.1').login(email)).status).toBe(303)
+  })
+
+  it('checks only five of thirty parallel guesses from one address', async () => {
+    const pack = await seedWorkspace(t.deps, 'Race')
+    const email = pack.users.owner.email
+    const guesses = Array.from({ length: 30 }, (_, i) =>
+      new ConsoleSession(t.app, '192.0.2.30').login(email, `wrong guess ${i}`),
+    )
+    const statuses = (await Promise.all(guesses)).map((r) => r.status)
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5)
+    expect(statuses.filter((s) => s === 429)).toHaveLength(25)
+    expect((await new ConsoleSession(t.app, '192.0.2.30').login(email)).status).toBe(429)
+  })
+
+  it('paces guesses spread over many addresses to ten a minute, never a long lockout', async () => {
+    const pack = await seedWorkspace(t.deps, 'Pace')
+    const email = pack.users.owner.email
+    for (let i = 0; i < 10; i++) {
+      const r = await new ConsoleSession(t.app, `192.0.2.${100 + i}`).login(
+        email,
+        'wrong password!',
+      )
+      expect(r.status).toBe(401)
+    }
+    const paced = await new ConsoleSession(t.app, '192.0.2.120').login(email)
+    expect(paced.status).toBe(429)
+    expect(Number(paced.headers.get('retry-after'))).toBeLessThanOrEqual(60)
+    t.clock.advance(61 * 1000)
+    expect((await new ConsoleSession(t.app, '192.0.2.121').login(email)).status).toBe(303)
   })
 
   it('blocks a client address after twenty failures across accounts', async () => {
@@ -83,6 +113,16 @@ describe('login', () => {
     expect(
       (await new ConsoleSession(t.app, '192.0.2.201').login(ws.users.owner.email)).status,
     ).toBe(303)
+  })
+
+  it('counts a client address behind the proxy, whatever first hop the client forges', async () => {
+    const forged = (i: number) => `10.${i}.0.1, 192.0.2.250`
+    for (let i = 0; i < 20; i++) {
+      await new ConsoleSession(t.app, forged(i)).login(`nobody${i}.${ws.tag}@example.test`, 'x')
+    }
+    expect((await new ConsoleSession(t.app, forged(99)).login(ws.users.owner.email)).status).toBe(
+      429,
+    )
   })
 })
 
@@ -148,6 +188,39 @@ describe('sessions', () => {
       body: 'role=sales',
     })
     expect(forged.status).toBe(403)
+  })
+})
+
+describe('CSRF tokens bound to the session', () => {
+  async function postWithToken(session: ConsoleSession, token: string) {
+    const body = new URLSearchParams({ _csrf: token }).toString()
+    return session.request('/logout', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
+  }
+
+  it("refuses an attacker's planted cookie and its anonymous token with a victim's session", async () => {
+    const attacker = new ConsoleSession(t.app, '198.51.100.60')
+    const token = await attacker.csrfToken()
+    const victim = await loggedIn(ws.users.admin.email)
+    victim.setCookie('parley_csrf', attacker.cookie('parley_csrf') ?? '')
+    const forged = await postWithToken(victim, token)
+    expect(forged.status).toBe(403)
+    expect((await victim.get('/')).status).toBe(200)
+  })
+
+  it('gives a new CSRF cookie at login, so the token from before no longer works', async () => {
+    const session = new ConsoleSession(t.app)
+    const before = await session.csrfToken()
+    const cookieBefore = session.cookie('parley_csrf')
+    await session.login(ws.users.sales.email)
+    expect(session.cookie('parley_csrf')).not.toBe(cookieBefore)
+    expect((await postWithToken(session, before)).status).toBe(403)
+    const after = await session.csrfToken()
+    expect(after).not.toBe(before)
+    expect((await postWithToken(session, after)).headers.get('location')).toBe('/login')
   })
 })
 

@@ -75,6 +75,30 @@ describe('the parley command', () => {
     expect(key.key).toMatch(/^pk_/)
   })
 
+  it('lists API keys without the key, and revokes one by id', async () => {
+    const listed = await runCli(['apikey:list', '--workspace', workspaceId], env)
+    expect(listed.code).toBe(0)
+    const { keys } = JSON.parse(listed.stdout) as { keys: Record<string, unknown>[] }
+    expect(keys).toHaveLength(1)
+    expect(keys[0]).toMatchObject({ name: 'crm sync', role: 'admin', lastUsedAt: null })
+    expect(Object.keys(keys[0] ?? {}).sort()).toEqual([
+      'createdAt',
+      'id',
+      'lastUsedAt',
+      'name',
+      'role',
+    ])
+    expect(listed.stdout).not.toMatch(/pk_/)
+    const id = String(keys[0]?.id)
+    const revoke = ['apikey:revoke', '--workspace', workspaceId, '--id', id]
+    expect(await json(revoke)).toEqual({ id, name: 'crm sync', revoked: true })
+    expect(await json(['apikey:list', '--workspace', workspaceId])).toEqual({ keys: [] })
+    expect(await failure(revoke)).toBe(`parley: No API key with id ${id} in this workspace`)
+    expect(await failure(['apikey:revoke', '--workspace', workspaceId])).toBe(
+      'parley: missing --id',
+    )
+  })
+
   it.each([
     [['workspace:create'], 'parley: missing --name'],
     [
@@ -102,7 +126,7 @@ describe('the parley command', () => {
     ],
     [
       ['frobnicate'],
-      'parley: unknown command "frobnicate". usage: parley <serve|workspace:create|workspace:connect|user:create|user:password|apikey:create|webhooks:replay|audit:verify|demo|migrate> [flags]',
+      'parley: unknown command "frobnicate". usage: parley <serve|workspace:create|workspace:connect|user:create|user:password|apikey:create|apikey:list|apikey:revoke|webhooks:replay|audit:verify|demo|migrate> [flags]',
     ],
     [
       ['webhooks:replay', '--since', 'last tuesday'],
@@ -134,7 +158,7 @@ describe('the parley command', () => {
       '--role',
       'sales',
     ]
-    expect(await failure(args)).toBe('parley: A user with this email already exists')
+    expect(await failure(args)).toBe('parley: This email address cannot be used')
   })
 
   it('refuses a phone-number-id another workspace already uses', async () => {

@@ -57,11 +57,27 @@ describe('users management', () => {
     expect((await new ConsoleSession(t.app).login(email, 'a long password')).status).toBe(303)
   })
 
-  it('refuses a duplicate email, even one from another workspace', async () => {
+  it("refuses another workspace's email without saying that it exists", async () => {
     const admin = await as('admin')
     const response = await admin.post('/users', newUser(other.users.sales.email.toUpperCase()))
     expect(response.status).toBe(409)
-    expect(await response.text()).toContain('A user with this email already exists')
+    const html = await response.text()
+    expect(html).toContain('This email address cannot be used')
+    expect(html).not.toMatch(/exists|already/i)
+  })
+
+  it('refuses a common password, or the email as the password', async () => {
+    const admin = await as('admin')
+    const common = await admin.post('/users', {
+      ...newUser(`weak.${ws.tag}@example.test`),
+      password: 'password123',
+    })
+    expect(common.status).toBe(422)
+    expect(await common.text()).toContain('Password is too common: choose another')
+    const email = `self.named.${ws.tag}@example.test`
+    const same = await admin.post('/users', { ...newUser(email), password: email })
+    expect(same.status).toBe(422)
+    expect(await same.text()).toContain('Password must not be your email address')
   })
 
   it('refuses a WhatsApp number another user of the workspace has', async () => {
