@@ -6,6 +6,12 @@ import type { FieldCipher } from '../crypto/field-cipher.js'
 import { phoneNumberIdsOf } from './envelope.js'
 import { redactContent } from './redact.js'
 import { findRoutes, insertEvents, type NewWebhookEvent } from './webhooks.repo.js'
+import { holdsIn } from '../consent/consent-holds.js'
+import {
+  awaitGatesOf,
+  insertConsentHolds,
+  type ConsentHold,
+} from '../consent/consent-holds.repo.js'
 
 interface Waiting {
   readonly rawBody: Buffer
@@ -43,9 +49,11 @@ export function createWebhookIngest(deps: IngestDeps): WebhookIngest {
       const batch = waiting
       waiting = []
       try {
-        await persist(deps, batch)
-        batch.forEach((w) => {
-          w.resolve()
+        const holds = await persist(deps, batch)
+        batch.forEach((w, i) => {
+          const own = holds[i] ?? []
+          if (own.length === 0) w.resolve()
+          else void answerAfterGates(deps, w, own)
         })
         deps.onStored()
       } catch (error) {
@@ -69,13 +77,33 @@ export function createWebhookIngest(deps: IngestDeps): WebhookIngest {
   }
 }
 
-async function persist(deps: IngestDeps, batch: readonly Waiting[]): Promise<void> {
-  await withSystem(deps.db, async (tx) => {
+// Stores the batch and, in the same transaction, a consent hold for every STOP in it: the
+// opt-out then holds from the moment Meta gets its 200. Returns each body's holds.
+async function persist(deps: IngestDeps, batch: readonly Waiting[]): Promise<ConsentHold[][]> {
+  return withSystem(deps.db, async (tx) => {
     const phoneIds = [...new Set(batch.flatMap((w) => w.phoneNumberIds))]
     const routes = await findRoutes(tx, phoneIds)
     const events = batch.map((w) => toStoredEvent(deps.cipher, w, routes))
-    await insertEvents(tx, events)
+    const stored = await insertEvents(tx, events)
+    // A redelivered body was stored (and maybe processed) before: it holds nothing again.
+    const holds = batch.map((w, i) =>
+      stored.has(events[i]?.bodySha256 ?? '') ? holdsIn(w.payload, routes, deps.cipher) : [],
+    )
+    await insertConsentHolds(tx, holds.flat())
+    return holds
   })
+}
+
+// A STOP is answered once no send that checked before its hold committed is still calling Meta
+// (at most one call per contact): after the 200, no other message to that person starts.
+async function answerAfterGates(deps: IngestDeps, waiting: Waiting, holds: ConsentHold[]) {
+  try {
+    await withSystem(deps.db, (tx) => awaitGatesOf(tx, holds))
+    waiting.resolve()
+  } catch (error) {
+    deps.log.error({ err: error }, 'waiting for sends in flight to a STOP sender failed')
+    waiting.reject(error)
+  }
 }
 
 function toStoredEvent(
