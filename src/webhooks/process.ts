@@ -2,10 +2,12 @@ import type { JobDeps } from '../jobs/registry.js'
 import { withSystem } from '../db/tenant.js'
 import { MalformedEventError } from './envelope.js'
 import { applyEvents, type Routing } from './apply-events.js'
+import { isLockConflict } from '../db/sql-errors.js'
 import {
   claimDueEvents,
   markProcessed,
   recordFailedAttempt,
+  releaseEvent,
   type ClaimedEvent,
 } from './webhooks.repo.js'
 
@@ -76,6 +78,12 @@ async function finish(deps: JobDeps, events: ClaimedEvent[], routing: Map<number
 
 async function recordFailure(deps: JobDeps, event: ClaimedEvent, error: unknown) {
   const now = deps.now()
+  if (isLockConflict(error)) {
+    // Still losing lock conflicts after the retries: due again in a second, not a failed attempt.
+    await withSystem(deps.db, (tx) => releaseEvent(tx, event.id, new Date(now.getTime() + 1000)))
+    deps.log.warn({ eventId: event.id }, 'webhook event lost a lock conflict: due again')
+    return 'retrying'
+  }
   const message = error instanceof Error ? error.message : String(error)
   const giveUp = error instanceof MalformedEventError || event.attempts >= MAX_ATTEMPTS
   const retryAt = new Date(now.getTime() + FIRST_RETRY_MS * 4 ** (event.attempts - 1))
