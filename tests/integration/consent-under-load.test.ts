@@ -19,6 +19,8 @@ const suite = useSendingSuite('Consent under load')
 
 type Workspace = typeof suite.ws
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
 async function contactWhoWrote(ws: Workspace = suite.ws) {
   const phone = randomPhone()
   await receive(suite.t, inboundMessage(ws.phoneNumberId, { from: phone, text: 'Hello' }))
@@ -73,6 +75,25 @@ describe('a STOP holds from the moment Meta gets its 200', () => {
     await dispatchFor(suite.jobDeps, suite.ws.workspaceId, { noWaiting: true })
     const reached = suite.meta.sendsTo(`+${contact.phone}`)
     expect(reached.map((s) => s.body.text?.body)).toEqual([expect.stringMatching(/unsubscribed/i)])
+  })
+
+  it('answers the STOP only once a call that looked before its hold has ended', async () => {
+    const contact = await contactWhoWrote()
+    expect((await sendText(contact.id)).status).toBe(202)
+    suite.meta.sendDelayMs = 400
+    try {
+      const dispatching = dispatchFor(suite.jobDeps, suite.ws.workspaceId, { noWaiting: true })
+      while (suite.meta.sendsTo(`+${contact.phone}`).length === 0) await sleep(5)
+      const stop = inboundMessage(suite.ws.phoneNumberId, { from: contact.phone, text: 'STOP' })
+      expect((await postWebhook(suite.t, stop)).status).toBe(200)
+      const answeredAt = Date.now()
+      const [call] = suite.meta.sendsTo(`+${contact.phone}`)
+      expect(answeredAt - (call?.at ?? 0)).toBeGreaterThanOrEqual(400)
+      await dispatching
+    } finally {
+      suite.meta.sendDelayMs = 0
+    }
+    await processDueEvents(suite.t.jobDeps)
   })
 
   it('holds nothing for a START, a sentence or a redelivered STOP already processed', async () => {
