@@ -33,6 +33,7 @@ export const ERRORS = {
   internal: { status: 500, title: 'Something went wrong' },
   whatsapp_unavailable: { status: 502, title: "Meta's WhatsApp API did not answer as expected" },
   not_ready: { status: 503, title: 'Parley is not ready' },
+  busy: { status: 503, title: 'Parley is busy with this record: try again' },
 } as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>
 
 export type ErrorCode = keyof typeof ERRORS

@@ -106,3 +106,28 @@ export async function inheritConsent(
     left join latest k on k.scope = 'marketing'
     where c.id = ${contactId}`)
 }
+
+/**
+ * Locks, in id order, the contacts with these phone indexes or BSUIDs: a transaction that will
+ * change their consent takes the contact before it touches anything of theirs (one lock order
+ * everywhere: contact, then conversation).
+ */
+export async function lockContactsFor(
+  tx: Tx,
+  ids: { phoneIndexes: readonly string[]; bsuids: readonly string[] },
+): Promise<void> {
+  if (ids.phoneIndexes.length === 0 && ids.bsuids.length === 0) return
+  await tx
+    .select({ id: contacts.id })
+    .from(contacts)
+    .where(
+      or(
+        ids.phoneIndexes.length > 0
+          ? inArray(contacts.phoneIndex, [...ids.phoneIndexes])
+          : undefined,
+        ids.bsuids.length > 0 ? inArray(contacts.bsuid, [...ids.bsuids]) : undefined,
+      ),
+    )
+    .orderBy(contacts.id)
+    .for('update')
+}

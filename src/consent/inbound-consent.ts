@@ -3,6 +3,7 @@ import type { InboundMessage } from '../whatsapp/cloud-api.js'
 import { queueSend } from '../outbound/queue-send.js'
 import { classifyConsent, confirmationFor } from './rules.js'
 import { isOptOutButton, type WorkspaceConsent } from './settings.js'
+import { deleteConsentHolds } from './consent-holds.repo.js'
 import {
   recordConsentChange,
   type ConsentScopeDeps,
@@ -45,6 +46,8 @@ export async function applyInboundConsent(
     return 0
   }
   const body = message.type === 'text' ? message.text?.body : undefined
+  // Ingest held the sender for a STOP; from here the recorded state decides (whatever it is).
+  if (body !== undefined) await deleteConsentHolds(tx, message.id)
   const decision = body === undefined ? undefined : classifyConsent(body, scope.consent.lists)
   if (decision === undefined || decision.intent === 'none') return 0
   const { intent, keyword, language } = decision

@@ -4,6 +4,12 @@ import type { ConsentMethod, ConsentScope } from '../db/schema.js'
 import { eventApplies } from './state-rules.js'
 import { insertConsentEvent, lockContactConsent, setContactConsent } from './consent.repo.js'
 import { touchConversation } from '../inbox/conversations.repo.js'
+import { skipQueuedSends } from '../outbound/outbound.repo.js'
+
+// What a new state refuses of the sends already queued to the contact.
+const SKIPPED_BY: Readonly<
+  Record<string, 'contact_opted_out' | 'marketing_opted_out' | undefined>
+> = { opted_out: 'contact_opted_out', stopped: 'marketing_opted_out' }
 
 /** One consent change to apply to a contact. */
 export interface ConsentChange {
@@ -87,6 +93,9 @@ export async function recordConsentChange(
       at: change.occurredAt,
       eventId: changed ? eventId : undefined,
     })
+    // Whatever was queued for them goes at once, in one statement, not one by one at dispatch.
+    const refusal = SKIPPED_BY[next]
+    if (changed && refusal) await skipQueuedSends(tx, change.contactId, refusal)
     // An open thread swaps its composer for the notice (or back) on the live feed.
     await touchConversation(tx, { workspaceId: deps.workspaceId, contactId: change.contactId })
   }

@@ -1,5 +1,8 @@
 /** Postgres error codes Parley translates; the one place SQLSTATE values appear. */
 const UNIQUE_VIOLATION = '23505'
+// PostgreSQL aborted the transaction to break a lock cycle, or to keep serializable order:
+// the same work run again usually succeeds.
+const LOCK_CONFLICTS = new Set(['40P01', '40001'])
 
 interface PgErrorLike {
   code?: unknown
@@ -23,4 +26,10 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const pgError = findPgError(error)
   if (pgError?.code !== UNIQUE_VIOLATION) return false
   return constraint === undefined || pgError.constraint === constraint
+}
+
+/** True when PostgreSQL aborted the transaction for a deadlock or a serialization failure. */
+export function isLockConflict(error: unknown): boolean {
+  const code = findPgError(error)?.code
+  return typeof code === 'string' && LOCK_CONFLICTS.has(code)
 }

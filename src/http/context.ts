@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory'
 import type { AppDeps, AppEnv } from './env.js'
 import { withTenant } from '../db/tenant.js'
+import { retryLockConflicts } from '../db/lock-retry.js'
 import { currentPrincipal } from './roles.js'
 import { navFor } from '../console/nav.js'
 
@@ -10,8 +11,10 @@ export function requestServices(deps: AppDeps) {
     c.set('deps', deps)
     c.set('principal', undefined)
     c.set('csrfToken', '')
+    // A request's tenant work is database work only, so a deadlock victim is simply run again.
     c.set('tenant', (work) => {
-      return withTenant(deps.db, currentPrincipal(c).workspaceId, work)
+      const workspaceId = currentPrincipal(c).workspaceId
+      return retryLockConflicts(() => withTenant(deps.db, workspaceId, work))
     })
     c.set('render', (template, data = {}, options = {}) => {
       const principal = c.var.principal

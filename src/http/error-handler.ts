@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { AppError, ERRORS, problemBody, type ErrorCode } from '../errors.js'
 import type { AppEnv } from './env.js'
+import { isLockConflict } from '../db/sql-errors.js'
 
 /** Paths answered with application/problem+json; everything else is the console. */
 export function isMachinePath(path: string): boolean {
@@ -13,6 +14,8 @@ function toAppError(err: Error): AppError {
   // Hono's own body limit and parser failures arrive as HTTPExceptions.
   if (err instanceof HTTPException && err.status === 413) return new AppError('payload_too_large')
   if (err instanceof HTTPException && err.status === 400) return new AppError('malformed_payload')
+  // Retried already (see context.ts): the caller may simply try again, nothing failed for good.
+  if (isLockConflict(err)) return new AppError('busy')
   return new AppError('internal')
 }
 

@@ -7,13 +7,8 @@ import { withTenant, type Tx } from '../db/tenant.js'
 import { sendMessage, type SentMessage } from '../whatsapp/graph-client.js'
 import { refusalFor } from './gate-rules.js'
 import { requestFor, type SendContent } from './content.js'
-import {
-  isSendingPaused,
-  loadLeasedSend,
-  lockSendTarget,
-  recordOutcome,
-  type SendTarget,
-} from './outbound.repo.js'
+import { isSendingPaused, loadLeasedSend, recordOutcome } from './outbound.repo.js'
+import { loadGateTarget, type GateTarget } from './gate-target.js'
 import { recordCallResult, type CallResult } from './record-result.js'
 import { releaseLeases, type ClaimedSend } from './dispatch.repo.js'
 import { touchConversation } from '../inbox/conversations.repo.js'
@@ -56,7 +51,11 @@ async function callUnderGate(
 ): Promise<GateOutcome> {
   const send = await loadLeasedSend(tx, claimed.id)
   if (send?.state !== 'sending') return { kind: 'done', state: send?.state ?? 'missing' }
-  const target = await lockSendTarget(tx, send.contactId)
+  const target = await loadGateTarget(
+    tx,
+    { ...deps, workspaceId: send.workspaceId },
+    send.contactId,
+  )
   const now = deps.now()
   const refusal = target ? refusalFor(target, send, now) : 'contact_opted_out'
   const problem = refusal ? undefined : unsendable(send, target)
@@ -78,10 +77,10 @@ async function callUnderGate(
     await releaseLeases(tx, [send.id])
     return { kind: 'done', state: 'queued' }
   }
-  return callMeta(deps, send, target as SendTarget)
+  return callMeta(deps, send, target as GateTarget)
 }
 
-function unsendable(send: LeasedSend, target: SendTarget | undefined): string | undefined {
+function unsendable(send: LeasedSend, target: GateTarget | undefined): string | undefined {
   if (!send.phoneNumberId || !send.accessTokenEnc)
     return 'the workspace has no WhatsApp number connected'
   if (!send.contentEnc) return 'the send has no content'
@@ -92,7 +91,7 @@ function unsendable(send: LeasedSend, target: SendTarget | undefined): string | 
 async function callMeta(
   deps: DeliverDeps,
   send: LeasedSend,
-  target: SendTarget,
+  target: GateTarget,
 ): Promise<CallResult> {
   const { cipher } = deps
   const content = JSON.parse(cipher.decrypt(send.contentEnc ?? '')) as SendContent

@@ -25,9 +25,14 @@ const rateOf = sql.raw(`coalesce(case when jsonb_typeof(w.settings->'messagesPer
   and (w.settings->>'messagesPerSecond')::numeric >= 1
   then floor((w.settings->>'messagesPerSecond')::numeric)::int end, ${DEFAULT_MESSAGES_PER_SECOND})`)
 
+// A STOP or START is answered before anything else waiting for that person or that number.
+const confirmationFirst = sql.raw(
+  `case when s.origin = 'confirmation' then 0 else 1 end as urgency`,
+)
+
 /**
- * Leases due sends across workspaces (a system transaction), oldest first: per contact only its
- * oldest due send, and only when nothing is in flight to that contact and its last call ended
+ * Leases due sends across workspaces (a system transaction), consent confirmations first, then
+ * oldest first: per contact only its first due send, and only when nothing is in flight to that contact and its last call ended
  * 6 s ago; per workspace no more than `caps[workspaceId]` (else its rate); none for a workspace
  * whose sending is paused.
  */
@@ -47,7 +52,7 @@ export async function claimDueSends(
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext('parley:claim-sends'))`)
   const result = await tx.execute<{ id: string; workspace_id: string; rate: number }>(sql`
     with due as (
-      select distinct on (s.contact_id) s.id, s.workspace_id, s.created_at,
+      select distinct on (s.contact_id) s.id, s.workspace_id, s.created_at, ${confirmationFirst},
         least(coalesce((${JSON.stringify(options.caps)}::jsonb ->> s.workspace_id::text)::int,
           ${rateOf}), ${rateOf}) as cap, ${rateOf} as rate
       from sends s join workspaces w on w.id = s.workspace_id
@@ -56,10 +61,10 @@ export async function claimDueSends(
         and not exists (
           select 1 from sends r where r.contact_id = s.contact_id
             and (r.state = 'sending' or r.call_ended_at > ${spacingStart}))
-      order by s.contact_id, s.created_at, s.id
+      order by s.contact_id, urgency, s.created_at, s.id
     ), ranked as (
       select id, cap, rate,
-        row_number() over (partition by workspace_id order by created_at, id) as n
+        row_number() over (partition by workspace_id order by urgency, created_at, id) as n
       from due
     )
     update sends s set state = 'sending', attempts = s.attempts + 1,

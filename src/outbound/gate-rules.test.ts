@@ -46,6 +46,22 @@ describe('refusalFor', () => {
     ).toBe('contact_opted_out')
   })
 
+  it('treats a STOP on hold as an opt-out: only its own confirmation may follow', () => {
+    const held = { ...subscribed, consentHeld: true, consentEventId: 'e1' }
+    for (const origin of SEND_ORIGINS.filter((o) => o !== 'confirmation')) {
+      expect(refusalFor(held, { category: 'utility', origin }, now)).toBe('contact_opted_out')
+    }
+    // The START confirmed by e1 is stale: the held STOP will get its own reply.
+    const startReply = {
+      category: 'service',
+      origin: 'confirmation',
+      consentEventId: 'e1',
+    } as const
+    expect(refusalFor(held, startReply, now)).toBe('confirmation_superseded')
+    const stopReply = { category: 'service', origin: 'confirmation', consentEventId: 'e2' } as const
+    expect(refusalFor({ ...optedOut, consentHeld: true }, stopReply, now)).toBeUndefined()
+  })
+
   it('refuses marketing templates, and only those, when marketing is stopped', () => {
     const stopped = { ...subscribed, marketingState: 'stopped' }
     expect(refusalFor(stopped, { category: 'marketing', origin: 'broadcast' }, now)).toBe(

@@ -14,6 +14,8 @@ export interface GateContact {
   readonly consentEventId: string | null
   readonly marketingState: string
   readonly lastInboundAt: Date | null
+  /** A STOP acknowledged to Meta that processing has not recorded yet (consent-holds.ts). */
+  readonly consentHeld?: boolean
 }
 
 /** What the gate knows of the send. */
@@ -33,11 +35,20 @@ export function refusalFor(
   send: GateSend,
   now: Date,
 ): SendRefusal | undefined {
+  const optedOut = contact.consentState !== 'subscribed' || contact.consentHeld === true
   if (send.origin === 'confirmation' && !confirms(contact, send)) {
     // "You have unsubscribed" must not reach someone who has since opted back in, nor the reverse.
     return contact.consentState === 'subscribed' ? 'confirmation_superseded' : 'contact_opted_out'
   }
-  if (contact.consentState !== 'subscribed' && send.origin !== 'confirmation') {
+  // A START's confirmation is stale once a STOP is on hold: that STOP's own reply follows.
+  if (
+    send.origin === 'confirmation' &&
+    contact.consentHeld &&
+    contact.consentState === 'subscribed'
+  ) {
+    return 'confirmation_superseded'
+  }
+  if (optedOut && send.origin !== 'confirmation') {
     return 'contact_opted_out'
   }
   if (send.category === 'marketing' && contact.marketingState !== 'allowed') {

@@ -141,3 +141,24 @@ export async function settleUnknownSend(tx: Tx, sendId: string, wamid: string): 
       message_id = (select id from messages m where m.wamid = ${wamid} and m.workspace_id = s.workspace_id)
     where s.id = ${sendId}::uuid and s.state = 'unknown'`)
 }
+
+/**
+ * Skips, in one statement, every send queued to a contact that a consent change now refuses
+ * (all but confirmations after an opt-out; marketing after a marketing stop), with the reason
+ * the gate would give. Returns how many.
+ */
+export async function skipQueuedSends(
+  tx: Tx,
+  contactId: string,
+  refusal: 'contact_opted_out' | 'marketing_opted_out',
+): Promise<number> {
+  const marketingOnly = refusal === 'marketing_opted_out'
+  const result = await tx.execute(sql`
+    update sends s set state = 'skipped', skip_reason = ${refusal}, lease_until = null,
+      content_enc = case when w.settings->'storeMessageContent' = 'false'::jsonb
+        then null else s.content_enc end
+    from workspaces w
+    where w.id = s.workspace_id and s.contact_id = ${contactId} and s.state = 'queued'
+      and s.origin <> 'confirmation' and (not ${marketingOnly} or s.category = 'marketing')`)
+  return result.rowCount ?? 0
+}

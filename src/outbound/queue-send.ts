@@ -4,7 +4,8 @@ import type { FieldCipher } from '../crypto/field-cipher.js'
 import type { SendCategory, SendOrigin } from '../db/schema.js'
 import { AppError } from '../errors.js'
 import { refusalFor, type SendRefusal } from './gate-rules.js'
-import { findSendByKey, insertSend, lockSendTarget, type SendSummary } from './outbound.repo.js'
+import { findSendByKey, insertSend, type SendSummary } from './outbound.repo.js'
+import { loadGateTarget } from './gate-target.js'
 import type { SendContent } from './content.js'
 import { touchConversation } from '../inbox/conversations.repo.js'
 
@@ -47,7 +48,7 @@ export async function queueSend(
   const key = request.idempotencyKey ?? randomUUID()
   const earlier = request.idempotencyKey ? await findSendByKey(tx, key) : undefined
   if (earlier) return sameSend(earlier, request)
-  const target = await lockSendTarget(tx, request.contactId)
+  const target = await loadGateTarget(tx, scope, request.contactId)
   if (target === undefined) throw new AppError('not_found', 'No such contact')
   const refused = refusalFor(target, request, scope.now)
   if (refused) return { refused }

@@ -1,6 +1,6 @@
 import type { JobDeps } from '../jobs/registry.js'
 import type { FieldCipher } from '../crypto/field-cipher.js'
-import { withSystem, withTenant } from '../db/tenant.js'
+import { withSystem, withTenant, type Tx } from '../db/tenant.js'
 import type { MediaToFetch } from '../messages/record-inbound.js'
 import {
   changesOf,
@@ -11,6 +11,8 @@ import {
 import { parseWebhookJson, withoutNul } from './clean-payload.js'
 import { checkChange } from './item-shapes.js'
 import { applyChange, type ChangeScope } from './apply-change.js'
+import { retryLockConflicts } from '../db/lock-retry.js'
+import { lockConsentContacts } from '../consent/consent-lock-order.js'
 import { findRoutes, type ClaimedEvent, type WorkspaceRoute } from './webhooks.repo.js'
 
 // Fields Parley acts on; other subscribed fields are kept in the raw event only.
@@ -68,13 +70,12 @@ export async function applyEvents(
   const media: MediaToFetch[] = []
   let sendsQueued = 0
   for (const [workspaceId, work] of groupByWorkspace(parsed, routes, deps)) {
-    await withTenant(deps.db, workspaceId, async (tx) => {
-      for (const { scope, change } of work) {
-        const effects = await applyChange(tx, scope, change)
-        media.push(...effects.media)
-        sendsQueued += effects.sendsQueued
-      }
-    })
+    // A deadlock victim is run again at once: it is not a failed attempt of these events.
+    const effects = await retryLockConflicts(() =>
+      withTenant(deps.db, workspaceId, (tx) => applyWork(tx, deps.cipher, work)),
+    )
+    media.push(...effects.media)
+    sendsQueued += effects.sendsQueued
   }
   for (const item of media) await deps.jobs.enqueue('whatsapp.download-media', item)
   if (sendsQueued > 0) await deps.jobs.enqueue('outbound.dispatch', {})
@@ -82,6 +83,24 @@ export async function applyEvents(
 }
 
 type Work = { scope: ChangeScope; change: EnvelopeChange['value'] }[]
+
+// The contacts whose consent may change are locked first, before anything else of theirs.
+async function applyWork(tx: Tx, cipher: FieldCipher, work: Work) {
+  const effects = { media: [] as MediaToFetch[], sendsQueued: 0 }
+  const consent = work[0]?.scope.consent
+  if (consent)
+    await lockConsentContacts(
+      tx,
+      { cipher, consent },
+      work.map((w) => w.change),
+    )
+  for (const { scope, change } of work) {
+    const applied = await applyChange(tx, scope, change)
+    effects.media.push(...applied.media)
+    effects.sendsQueued += applied.sendsQueued
+  }
+  return effects
+}
 
 function groupByWorkspace(
   parsed: Parsed[],

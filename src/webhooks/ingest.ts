@@ -7,6 +7,12 @@ import { phoneNumberIdsOf } from './envelope.js'
 import { redactContent } from './redact.js'
 import { AppError } from '../errors.js'
 import { findRoutes, insertEvents, type NewWebhookEvent } from './webhooks.repo.js'
+import { holdsIn } from '../consent/consent-holds.js'
+import {
+  awaitGatesOf,
+  insertConsentHolds,
+  type ConsentHold,
+} from '../consent/consent-holds.repo.js'
 
 interface Waiting {
   readonly rawBody: Buffer
@@ -60,15 +66,18 @@ export function createWebhookIngest(deps: IngestDeps): WebhookIngest {
 }
 
 // One body's problem never fails another: a batch that cannot be stored is written again one
-// body at a time, so only the body at fault is refused.
+// body at a time, so only the body at fault is refused. A body with a STOP is answered once the
+// sends already checked against that contact are over (answerAfterGates).
 async function writeBatch(deps: IngestDeps, batch: readonly Waiting[]): Promise<void> {
   try {
-    const refused = await persist(deps, batch)
-    for (const w of batch) {
+    const { refused, holds } = await persist(deps, batch)
+    batch.forEach((w, i) => {
       const reason = refused.get(w)
-      if (reason === undefined) w.resolve()
-      else w.reject(reason)
-    }
+      const own = holds[i] ?? []
+      if (reason !== undefined) w.reject(reason)
+      else if (own.length === 0) w.resolve()
+      else void answerAfterGates(deps, w, own)
+    })
     deps.onStored()
   } catch (error) {
     if (batch.length > 1) {
@@ -82,16 +91,20 @@ async function writeBatch(deps: IngestDeps, batch: readonly Waiting[]): Promise<
   }
 }
 
-/** Stores the batch in one transaction; returns the bodies refused because they cannot be stored. */
+/**
+ * Stores the batch and, in the same transaction, a consent hold for every STOP in it: the
+ * opt-out then holds from the moment Meta gets its 200. Returns the bodies refused because they
+ * cannot be stored, and each body's holds.
+ */
 async function persist(deps: IngestDeps, batch: readonly Waiting[]) {
   return withSystem(deps.db, async (tx) => {
     const phoneIds = [...new Set(batch.flatMap((w) => w.phoneNumberIds))]
     const routes = await findRoutes(tx, phoneIds)
-    const events: NewWebhookEvent[] = []
+    const prepared: { w: Waiting; event: NewWebhookEvent }[] = []
     const refused = new Map<Waiting, AppError>()
     for (const w of batch) {
       try {
-        events.push(toStoredEvent(deps.cipher, w, routes))
+        prepared.push({ w, event: toStoredEvent(deps.cipher, w, routes) })
       } catch (error) {
         // Redacting or serialising failed (e.g. nesting too deep for JSON.stringify): answering
         // 400 says this body cannot be taken, instead of a 500 Meta would retry for days.
@@ -99,9 +112,35 @@ async function persist(deps: IngestDeps, batch: readonly Waiting[]) {
         refused.set(w, new AppError('malformed_payload', 'The signed body cannot be stored'))
       }
     }
-    if (events.length > 0) await insertEvents(tx, events)
-    return refused
+    const stored =
+      prepared.length > 0
+        ? await insertEvents(
+            tx,
+            prepared.map((p) => p.event),
+          )
+        : new Set<string>()
+    // A redelivered body was stored (and maybe processed) before: it holds nothing again.
+    const storedNow = new Set(
+      prepared.filter((p) => stored.has(p.event.bodySha256)).map((p) => p.w),
+    )
+    const holds = batch.map((w) =>
+      storedNow.has(w) ? holdsIn(w.payload, routes, deps.cipher) : [],
+    )
+    await insertConsentHolds(tx, holds.flat())
+    return { refused, holds }
   })
+}
+
+// A STOP is answered once no send that checked before its hold committed is still calling Meta
+// (at most one call per contact): after the 200, no other message to that person starts.
+async function answerAfterGates(deps: IngestDeps, waiting: Waiting, holds: ConsentHold[]) {
+  try {
+    await withSystem(deps.db, (tx) => awaitGatesOf(tx, holds))
+    waiting.resolve()
+  } catch (error) {
+    deps.log.error({ err: error }, 'waiting for sends in flight to a STOP sender failed')
+    waiting.reject(error)
+  }
 }
 
 function toStoredEvent(

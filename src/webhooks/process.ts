@@ -4,10 +4,12 @@ import { MalformedEventError } from './envelope.js'
 import { storableError } from './clean-payload.js'
 import { MALFORMED_PREFIX, REASON_SEPARATOR } from './dead-letters.js'
 import { applyEvents, type Routing } from './apply-events.js'
+import { isLockConflict } from '../db/sql-errors.js'
 import {
   claimDueEvents,
   markProcessed,
   recordFailedAttempt,
+  releaseEvent,
   type ClaimedEvent,
 } from './webhooks.repo.js'
 
@@ -93,6 +95,12 @@ async function finish(deps: JobDeps, events: ClaimedEvent[], routing: Map<number
 
 async function recordFailure(deps: JobDeps, event: ClaimedEvent, error: unknown) {
   const now = deps.now()
+  if (isLockConflict(error)) {
+    // Still losing lock conflicts after the retries: due again in a second, not a failed attempt.
+    await withSystem(deps.db, (tx) => releaseEvent(tx, event.id, new Date(now.getTime() + 1000)))
+    deps.log.warn({ eventId: event.id }, 'webhook event lost a lock conflict: due again')
+    return 'retrying'
+  }
   // A database error's message carries its SQL and parameters: keep it short and storable.
   const message = storableError(error instanceof Error ? error.message : String(error))
   const giveUp = error instanceof MalformedEventError || event.attempts >= MAX_ATTEMPTS

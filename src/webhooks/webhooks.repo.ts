@@ -49,8 +49,14 @@ export interface NewWebhookEvent {
   unknownPhoneNumberIds: string[]
 }
 
-/** Stores many events in one statement; a body already stored (a redelivery) is skipped. */
-export async function insertEvents(tx: Tx, events: readonly NewWebhookEvent[]): Promise<void> {
+/**
+ * Stores many events in one statement; a body already stored (a redelivery) is skipped.
+ * Returns the hashes of the bodies stored now.
+ */
+export async function insertEvents(
+  tx: Tx,
+  events: readonly NewWebhookEvent[],
+): Promise<Set<string>> {
   const rows = events.map((e) => ({
     body_sha256: e.bodySha256,
     body_enc: e.bodyEnc,
@@ -58,13 +64,15 @@ export async function insertEvents(tx: Tx, events: readonly NewWebhookEvent[]): 
     workspace_ids: e.workspaceIds,
     unknown_phone_number_ids: e.unknownPhoneNumberIds,
   }))
-  await tx.execute(sql`
+  const stored = await tx.execute<{ body_sha256: string }>(sql`
     insert into webhook_events
       (body_sha256, body_enc, content_redacted, workspace_ids, unknown_phone_number_ids)
     select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
       body_sha256 text, body_enc text, content_redacted boolean,
       workspace_ids uuid[], unknown_phone_number_ids text[])
-    on conflict (body_sha256) do nothing`)
+    on conflict (body_sha256) do nothing
+    returning body_sha256`)
+  return new Set(stored.rows.map((r) => r.body_sha256))
 }
 
 /** A claimed event, leased to one worker until `leaseUntil`. */
@@ -114,6 +122,14 @@ export async function recordFailedAttempt(
       nextAttemptAt: failure.retryAt ?? failure.now,
       lastError: failure.error,
     })
+    .where(eq(webhookEvents.id, id))
+}
+
+/** Gives a leased event back, due at `at`, without counting the attempt (it lost a lock conflict). */
+export async function releaseEvent(tx: Tx, id: number, at: Date): Promise<void> {
+  await tx
+    .update(webhookEvents)
+    .set({ attempts: sql`greatest(${webhookEvents.attempts} - 1, 0)`, nextAttemptAt: at })
     .where(eq(webhookEvents.id, id))
 }
 

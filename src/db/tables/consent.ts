@@ -4,6 +4,7 @@ import {
   check,
   index,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -66,4 +67,21 @@ export const consentEvents = pgTable(
     check('consent_events_scope_check', sql`scope in ('messaging', 'marketing')`),
     tenantPolicy(),
   ],
+).enableRLS()
+
+/**
+ * A STOP seen at ingest and not yet processed: written in the transaction that stores the
+ * webhook, before Meta gets its 200, and read by the send gate right before each call to Meta,
+ * so an opt-out holds from the acknowledgement on. Processing the message records the real
+ * opt-out and deletes the hold. Keyed like the log: the phone's blind index, or the BSUID's hash.
+ */
+export const consentHolds = pgTable(
+  'consent_holds',
+  {
+    workspaceId: workspaceRef(),
+    identityHash: text('identity_hash').notNull(),
+    wamid: text('wamid').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.identityHash, t.wamid] }), tenantPolicy()],
 ).enableRLS()
