@@ -122,9 +122,7 @@ export async function countInboxViews(
       opted_out: sql<number>`count(*) filter (where ${conversations.contactId} in ${optedOutContacts})::int`,
     })
     .from(conversations)
-    .where(
-      viewer.ownAndUnassignedOnly ? ownOrUnassigned(viewer.userId) : undefined,
-    )
+    .where(viewer.ownAndUnassignedOnly ? ownOrUnassigned(viewer.userId) : undefined)
   return counts ?? { mine: 0, unassigned: 0, all: 0, opted_out: 0 }
 }
 
