@@ -1,20 +1,12 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { isProcessAlive } from './process-alive.js'
 
 const FILE = 'embedded.json'
 
 interface Published {
   pid: number
   connectionString: string
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 /**
@@ -37,7 +29,7 @@ export function findRunningEmbedded(dataDir: string): string | undefined {
     const published = JSON.parse(readFileSync(join(dataDir, FILE), 'utf8')) as Partial<Published>
     const { pid, connectionString } = published
     if (typeof pid !== 'number' || typeof connectionString !== 'string') return undefined
-    return pid !== process.pid && isAlive(pid) ? connectionString : undefined
+    return pid !== process.pid && isProcessAlive(pid) ? connectionString : undefined
   } catch {
     return undefined
   }

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { EmbeddedLog } from './embedded-log.js'
+import { isProcessAlive } from './process-alive.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 const FAST_SHUTDOWN_MS = 15_000
@@ -56,17 +57,8 @@ async function signalAndWait(pid: number, signal: NodeJS.Signals, timeoutMs: num
     return true
   }
   for (let waited = 0; waited < timeoutMs; waited += 50) {
-    if (!isAlive(pid)) return true
+    if (!isProcessAlive(pid)) return true
     await sleep(50)
   }
-  return !isAlive(pid)
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
+  return !isProcessAlive(pid)
 }

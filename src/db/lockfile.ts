@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { isProcessAlive } from './process-alive.js'
 
 const LOCK_FILE = 'parley.lock'
 
@@ -49,16 +50,6 @@ function readLockPid(lockPath: string): number | undefined {
   if (!/^\d+$/.test(text)) return undefined
   const pid = Number(text)
   return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined
-}
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    // EPERM: the process exists but belongs to another user.
-    return errorCode(err) === 'EPERM'
-  }
 }
 
 function makeRelease(lockPath: string): () => void {
