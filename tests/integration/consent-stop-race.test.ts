@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { expect, it } from 'vitest'
 import fc from 'fast-check'
 import { processDueEvents } from '../../src/webhooks/process.js'
@@ -6,8 +7,6 @@ import { postWebhook } from '../helpers/webhooks.js'
 import { contactByPhone, dispatchFor, sendsOf, useSendingSuite } from '../helpers/sending.js'
 
 const suite = useSendingSuite('STOP race')
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** One round: when each API sender starts, when the STOP comes, how slow Meta is. */
 interface Round {

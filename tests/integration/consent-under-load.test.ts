@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { sql } from 'drizzle-orm'
@@ -18,8 +19,6 @@ import { seedWorkspace } from '../helpers/workspace.js'
 const suite = useSendingSuite('Consent under load')
 
 type Workspace = typeof suite.ws
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function contactWhoWrote(ws: Workspace = suite.ws) {
   const phone = randomPhone()
@@ -162,7 +161,7 @@ describe('one lock order: contact, then conversation', () => {
       await tx.execute(sql`set local deadlock_timeout = '100ms'`)
       await tx.execute(sql`select id from contacts where id = ${contact.id} for key share`)
       processing = processDueEvents(suite.t.jobDeps)
-      await new Promise((resolve) => setTimeout(resolve, 500))
+      await sleep(500)
       await touchConversation(tx, { workspaceId, contactId: contact.id, messageAt: new Date() })
     })
     await processing

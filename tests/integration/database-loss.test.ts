@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import pg from 'pg'
@@ -68,7 +69,7 @@ describe('a dropped database connection', () => {
         )
       }
     })
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    await sleep(100)
     expect(await terminateOurBackends()).toBeGreaterThan(0)
     await Promise.all(traffic)
     expect(ok + failed).toBe(240)

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, expect, it } from 'vitest'
 import { sql } from 'drizzle-orm'
 import { withSystem } from '../../src/db/tenant.js'
@@ -8,7 +9,6 @@ import { createTestApp } from '../helpers/app.js'
 const t = createTestApp()
 afterAll(() => t.close())
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const lock = (key: number) => sql`select pg_advisory_xact_lock(hashtext('lock-retry-test'), ${key})`
 
 it('runs a deadlock victim again at once, and both transactions commit', async () => {
