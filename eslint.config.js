@@ -33,6 +33,8 @@ const WITH_SYSTEM_USERS = [
   'src/cli/user-password.ts', // finds a user by email across workspaces from the terminal
 ]
 
+const NETWORK_MESSAGE = `Only the adapters (${ADAPTER_FOLDERS.join(', ')}) call other services; add a client there.`
+
 // Each import fence: what it forbids, and the only files (or folders, `dir/**`) allowed it.
 const IMPORT_FENCES = [
   {
@@ -66,6 +68,17 @@ const IMPORT_FENCES = [
         message: 'Read receipts are sent only by the mark-read job: src/outbound/mark-read.ts.',
       },
     ],
+  },
+  {
+    // fetch's siblings: HTTP clients belong in the adapters too.
+    allowedIn: ADAPTER_FOLDERS.map((folder) => `${folder}**`),
+    paths: ['http', 'https', 'http2', 'undici'].flatMap((name) =>
+      [name, `node:${name}`].map((module) => ({
+        name: module,
+        allowTypeImports: true,
+        message: NETWORK_MESSAGE,
+      })),
+    ),
   },
   {
     allowedIn: WITH_SYSTEM_USERS,
@@ -116,8 +129,6 @@ function importFences(fences) {
   ]
 }
 
-const FETCH_MESSAGE = `Only the adapters (${ADAPTER_FOLDERS.join(', ')}) call other services; add a client there.`
-
 export default tseslint.config(
   {
     ignores: [
@@ -149,11 +160,11 @@ export default tseslint.config(
     files: ['src/**'],
     ignores: ADAPTER_FOLDERS.map((folder) => `${folder}**`),
     rules: {
-      'no-restricted-globals': ['error', { name: 'fetch', message: FETCH_MESSAGE }],
+      'no-restricted-globals': ['error', { name: 'fetch', message: NETWORK_MESSAGE }],
       'no-restricted-properties': [
         'error',
-        { object: 'globalThis', property: 'fetch', message: FETCH_MESSAGE },
-        { object: 'global', property: 'fetch', message: FETCH_MESSAGE },
+        { object: 'globalThis', property: 'fetch', message: NETWORK_MESSAGE },
+        { object: 'global', property: 'fetch', message: NETWORK_MESSAGE },
       ],
     },
   },

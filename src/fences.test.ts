@@ -88,7 +88,7 @@ describe('the read receipt: only src/outbound/mark-read.ts imports it', () => {
   })
 })
 
-describe('fetch: only the adapter folders call other services', () => {
+describe('fetch and HTTP clients: only the adapter folders call other services', () => {
   const calls = [
     `export const r = fetch('https://example.com')\n`,
     `export const r = globalThis.fetch('https://example.com')\n`,
@@ -100,6 +100,14 @@ describe('fetch: only the adapter folders call other services', () => {
         expect.stringContaining('Only the adapters'),
       ])
     }
+  })
+
+  it("refuses fetch's siblings, the HTTP client modules, outside them", async () => {
+    const request = `import { request } from 'node:https'\nexport const r = request\n`
+    expect(await fenceMessages(request, 'src/inbox/probe.ts')).toEqual([
+      expect.stringContaining('Only the adapters'),
+    ])
+    expect(await fenceMessages(request, 'src/whatsapp/probe.ts')).toEqual([])
   })
 
   it('allows it in src/whatsapp/, and a local named fetch anywhere', async () => {
