@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
@@ -32,6 +34,17 @@ const WITH_SYSTEM_USERS = [
   'src/cli/demo.ts', // creates a demo workspace
   'src/cli/user-password.ts', // finds a user by email across workspaces from the terminal
 ]
+
+// An entry for a file that moved or stopped using withSystem fails every lint run.
+const staleUsers = WITH_SYSTEM_USERS.filter((file) => {
+  const path = join(import.meta.dirname, file)
+  return !existsSync(path) || !readFileSync(path, 'utf8').includes('withSystem')
+})
+if (staleUsers.length > 0) {
+  throw new Error(
+    `WITH_SYSTEM_USERS lists files that do not use withSystem: ${staleUsers.join(', ')}`,
+  )
+}
 
 const NETWORK_MESSAGE = `Only the adapters (${ADAPTER_FOLDERS.join(', ')}) call other services; add a client there.`
 
