@@ -27,7 +27,7 @@ export async function queueForRequest(c: Context<AppEnv>, tx: Tx, request: SendR
       details: {
         contactId: request.contactId,
         kind: request.content.kind,
-        category: request.category,
+        category: result.queued.category,
       },
     })
   }
