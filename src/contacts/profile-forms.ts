@@ -4,7 +4,8 @@ import { currentPrincipal } from '../http/roles.js'
 import { formFields, isHtmx } from '../http/forms.js'
 import { isAppError } from '../errors.js'
 import type { Tx } from '../db/tenant.js'
-import { auditRequest } from '../audit/actor.js'
+import { recordAudit } from '../audit/record-audit.js'
+import { actingOf } from '../http/actor.js'
 import type { AuditEvent } from '../audit/record-audit.js'
 import {
   addContactLabel,
@@ -90,7 +91,7 @@ export async function submitProfile<T>(
   try {
     await c.var.tenant(async (tx) => {
       const event = await submission.apply(c, tx, contactId, value)
-      if (event) await auditRequest(c, tx, event)
+      if (event) await recordAudit(tx, actingOf(c), event)
     })
   } catch (error) {
     // Only the label cap is found inside the transaction; anything else is not the user's to fix.

@@ -22,6 +22,7 @@ import { searcherOf } from '../contacts/number-search.js'
 import { loadComposer, type ComposerFlash } from './composer.js'
 import { sendReply } from './send-reply.js'
 import { assignConversation } from './assign-conversation.js'
+import { actingOf } from '../http/actor.js'
 import { streamInboxEvents } from './live-stream.js'
 import type { LiveFeed } from './live-feed.js'
 
@@ -92,7 +93,7 @@ async function postReply(c: Context<AppEnv>, id: string, kick: () => void) {
   try {
     const created = await c.var.tenant(async (tx) => {
       const { contact } = await openConversation(tx, id, viewerOf(c))
-      return sendReply(c, tx, { contactId: contact.id, fields })
+      return sendReply(tx, actingOf(c), { contactId: contact.id, fields })
     })
     if (created) kick()
   } catch (error) {
@@ -146,7 +147,7 @@ export function inboxConsole(options: { feed: LiveFeed; kickSending: () => void 
       const { assignee = '' } = await formFields(c)
       const assignment = await c.var.tenant(async (tx) => {
         const { conversation } = await openConversation(tx, id, viewerOf(c))
-        await assignConversation(c, tx, { conversation, assignee })
+        await assignConversation(tx, actingOf(c), { conversation, assignee })
         const updated = await findConversation(tx, id)
         return {
           conversation: updated,

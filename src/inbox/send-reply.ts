@@ -1,8 +1,8 @@
-import type { Context } from 'hono'
-import type { AppEnv } from '../http/env.js'
 import type { Tx } from '../db/tenant.js'
+import type { Acting } from '../actor.js'
+import type { FieldCipher } from '../crypto/field-cipher.js'
 import { AppError } from '../errors.js'
-import { queueForRequest } from '../outbound/queue-for-request.js'
+import { queueAs } from '../outbound/queue-as.js'
 import type { SendContent } from '../outbound/content.js'
 import { findApprovedTemplate } from '../templates/list-templates.js'
 import { templateSendOf } from '../templates/rules.js'
@@ -38,8 +38,8 @@ async function templateContent(
  * Returns true when a new send was queued (the dispatcher is then woken).
  */
 export async function sendReply(
-  c: Context<AppEnv>,
   tx: Tx,
+  acting: Acting & { readonly cipher: FieldCipher },
   reply: { contactId: string; fields: Record<string, string> },
 ): Promise<boolean> {
   const { fields } = reply
@@ -53,7 +53,7 @@ export async function sendReply(
     origin: 'console',
     idempotencyKey: key,
   } as const
-  const result = await queueForRequest(c, tx, request)
+  const result = await queueAs(tx, acting, request)
   if ('refused' in result) throw new AppError('validation_failed', skipWords(result.refused))
   return result.created
 }

@@ -6,7 +6,8 @@ import { contactInScope } from '../inbox/scope.js'
 import { isUuid } from '../db/tenant.js'
 import { AppError } from '../errors.js'
 import type { SendContent } from './content.js'
-import { queueForRequest } from './queue-for-request.js'
+import { queueAs } from './queue-as.js'
+import { actingOf } from '../http/actor.js'
 
 const text = z.object({
   text: z.string().min(1).max(4096),
@@ -72,7 +73,7 @@ export function sendsApi(kick: () => void) {
         origin: 'api',
         idempotencyKey: key === undefined ? undefined : `api:${key}`,
       } as const
-      const result = await c.var.tenant((tx) => queueForRequest(c, tx, request))
+      const result = await c.var.tenant((tx) => queueAs(tx, actingOf(c), request))
       if ('refused' in result) {
         // Only a consent confirmation can be superseded, and an API send is never one.
         throw new AppError(
