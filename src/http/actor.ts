@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import type { Acting, PersonActor } from '../actor.js'
 import type { FieldCipher } from '../crypto/field-cipher.js'
-import type { AppEnv } from './env.js'
+import type { AppDeps, AppEnv, Principal } from './env.js'
 import { currentPrincipal } from './roles.js'
 import { clientIp } from './client-info.js'
 
@@ -21,4 +21,15 @@ export function actorOf(c: Context<AppEnv>): PersonActor {
 /** The request's actor, the time it acts at and the field cipher: what most use cases take. */
 export function actingOf(c: Context<AppEnv>): Acting & { readonly cipher: FieldCipher } {
   return { actor: actorOf(c), now: c.var.deps.now(), cipher: c.var.deps.cipher }
+}
+
+/** Who uses a console page and the app's services: what page loaders take instead of Hono's context. */
+export interface ConsoleScope {
+  readonly principal: Principal
+  readonly deps: AppDeps
+}
+
+/** The request's principal and the app's services, for a page loader or a panel's form. */
+export function consoleScopeOf(c: Context<AppEnv>): ConsoleScope {
+  return { principal: currentPrincipal(c), deps: c.var.deps }
 }
