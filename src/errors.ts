@@ -24,6 +24,11 @@ export const ERRORS = {
     status: 422,
     title: 'The 24-hour customer service window is closed: send a template',
   },
+  template_not_found: {
+    status: 422,
+    title: 'This workspace has no template of that name and language',
+  },
+  template_not_approved: { status: 422, title: 'Meta has not approved this template' },
   whatsapp_not_connected: {
     status: 409,
     title: 'No WhatsApp Business Account is connected to this workspace',

@@ -37,13 +37,8 @@ function plans(context: PlanContext): Plan[] {
   const inbox = (view: InboxView, role: Role, q?: string) => (tx: Tx) => {
     const viewer = { userId: role === 'sales' ? users.salesId : users.ownerId, role }
     // A sales number search is audited like the console's (the plan's transaction keeps it).
-    const actor = {
-      actorType: 'user',
-      actorId: viewer.userId,
-      actorName: 'bench',
-      ip: null,
-    } as const
-    const searcher = { viewer, workspaceId, actor, at: new Date() }
+    const actor = { workspaceId, kind: 'user', id: viewer.userId, name: 'bench', ip: null } as const
+    const searcher = { viewer, actor, now: new Date() }
     const query = { view, q, viewer, searcher, maskPhones: false, now: new Date(), timeZone: 'UTC' }
     return listInbox(tx, cipher, query)
   }

@@ -59,7 +59,6 @@ export async function enqueueAll(
             {
               contactId,
               content: { kind: 'text', text: `Message ${round + 1}` },
-              category: 'service',
               origin: 'broadcast',
             },
           ),

@@ -1,13 +1,19 @@
 import type { Tx } from '../db/tenant.js'
+import type { Acting, PersonActor } from '../actor.js'
 import { entryHash, GENESIS_HASH } from './chain.js'
 import { countRecentActions, insertAuditEntry, lockChainHead } from './audit.repo.js'
 
-/** Who acted, and from where. */
+/** Who acted, and from where, as an audit entry's columns keep it. */
 export interface AuditActor {
   readonly actorType: 'user' | 'api_key' | 'system'
   readonly actorId: string | null
   readonly actorName: string | null
   readonly ip: string | null
+}
+
+/** The actor as the audit entry's columns. */
+export function auditActorOf({ kind, id, name, ip }: Acting['actor']): AuditActor {
+  return { actorType: kind, actorId: id, actorName: name, ip }
 }
 
 /** What was done to which record (`details` never holds message text or secrets). */
@@ -19,23 +25,20 @@ export interface AuditEvent {
 }
 
 /**
- * Appends an entry to the workspace's audit chain, in the transaction that makes the change, so
- * a change is never without its entry and an entry never without its change.
+ * Appends an entry for what the actor did to their workspace's audit chain, in the transaction
+ * that makes the change, so a change is never without its entry and an entry never without its
+ * change.
  */
-export async function recordAudit(
-  tx: Tx,
-  scope: { readonly workspaceId: string; readonly at: Date },
-  actor: AuditActor,
-  event: AuditEvent,
-): Promise<void> {
-  const head = await lockChainHead(tx, scope.workspaceId)
+export async function recordAudit(tx: Tx, acting: Acting, event: AuditEvent): Promise<void> {
+  const { workspaceId } = acting.actor
+  const head = await lockChainHead(tx, workspaceId)
   const prevHash = head?.hash ?? GENESIS_HASH
   const entry = {
-    workspaceId: scope.workspaceId,
+    workspaceId,
     seq: (head?.seq ?? 0) + 1,
     // Whole milliseconds: what a Date holds, so the hash can be recomputed from the stored row.
-    at: new Date(scope.at.getTime()),
-    ...actor,
+    at: new Date(acting.now.getTime()),
+    ...auditActorOf(acting.actor),
     action: event.action,
     recordType: event.recordType ?? null,
     recordId: event.recordId ?? null,
@@ -62,16 +65,15 @@ export interface AuditQuota {
  */
 export async function recordAuditWithinQuota(
   tx: Tx,
-  scope: { readonly workspaceId: string; readonly at: Date },
-  actor: AuditActor & { readonly actorId: string },
+  acting: Acting & { readonly actor: PersonActor },
   event: AuditEvent,
   quota: AuditQuota,
 ): Promise<boolean> {
-  await lockChainHead(tx, scope.workspaceId)
+  await lockChainHead(tx, acting.actor.workspaceId)
   const recent = {
-    actorId: actor.actorId,
+    actorId: acting.actor.id,
     action: event.action,
-    since: new Date(scope.at.getTime() - quota.windowMs),
+    since: new Date(acting.now.getTime() - quota.windowMs),
   }
   const same = quota.sameWhen && event.details?.[quota.sameWhen]
   if (typeof same === 'string') {
@@ -79,6 +81,6 @@ export async function recordAuditWithinQuota(
     if ((await countRecentActions(tx, { ...recent, detail })) > 0) return true
   }
   if ((await countRecentActions(tx, recent)) >= quota.limit) return false
-  await recordAudit(tx, scope, actor, event)
+  await recordAudit(tx, acting, event)
   return true
 }

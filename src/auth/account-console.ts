@@ -2,7 +2,8 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
 import { currentPrincipal, requireRole } from '../http/roles.js'
-import { auditRequest } from '../audit/actor.js'
+import { recordAudit } from '../audit/record-audit.js'
+import { actingOf } from '../http/actor.js'
 import { formFields } from '../http/forms.js'
 import { clientIp } from '../http/client-info.js'
 import { AppError, ERRORS } from '../errors.js'
@@ -44,7 +45,7 @@ export const accountConsole = new Hono<AppEnv>()
       await reservePasswordAttempt(c.var.deps, attempt)
       await c.var.tenant(async (tx) => {
         await changeOwnPassword(tx, actor, { current, next, repeat }, c.var.deps.now())
-        await auditRequest(c, tx, {
+        await recordAudit(tx, actingOf(c), {
           action: 'user.password_change',
           recordType: 'user',
           recordId: actor.id,

@@ -8,6 +8,7 @@ import { createUser } from '../users/create-user.js'
 import { isRole } from '../users/rules.js'
 import { createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys.js'
 import { recordAudit } from '../audit/record-audit.js'
+import { systemActor } from '../actor.js'
 import { ROLES } from '../db/schema.js'
 import { readFlags } from './args.js'
 
@@ -47,14 +48,6 @@ export async function workspaceCreate(deps: CommandDeps, argv: string[]) {
   return { id }
 }
 
-// The audit log names the command when no person or key acted.
-const CONNECT_ACTOR = {
-  actorType: 'system',
-  actorId: null,
-  actorName: 'parley workspace:connect',
-  ip: null,
-} as const
-
 /**
  * `workspace:connect --workspace ID --phone-number-id ID --access-token T [--waba-id W]`: the
  * Settings › WhatsApp check and save, for operators who script their set-up.
@@ -65,9 +58,10 @@ export async function workspaceConnect(deps: CommandDeps, argv: string[]) {
     optional: ['waba-id'],
   })
   const workspaceId = await requireWorkspace(deps, flags.workspace)
+  // The audit log names the command: no person or key acted.
   const connected = await connectWhatsApp(
     deps,
-    { workspaceId, actor: CONNECT_ACTOR },
+    systemActor(workspaceId, 'parley workspace:connect'),
     {
       phoneNumberId: flags['phone-number-id'],
       accessToken: flags['access-token'],
@@ -109,13 +103,6 @@ export async function apikeyList(deps: CommandDeps, argv: string[]) {
   return { keys }
 }
 
-const REVOKE_ACTOR = {
-  actorType: 'system',
-  actorId: null,
-  actorName: 'parley apikey:revoke',
-  ip: null,
-} as const
-
 /** `apikey:revoke --workspace ID --id KEYID`: the key gets 401 from its next request; audited. */
 export async function apikeyRevoke(deps: CommandDeps, argv: string[]) {
   const flags = readFlags(argv, { required: ['workspace', 'id'] })
@@ -123,11 +110,16 @@ export async function apikeyRevoke(deps: CommandDeps, argv: string[]) {
   const now = deps.now()
   const revoked = await withTenant(deps.db, workspaceId, async (tx) => {
     const key = await revokeApiKey(tx, flags.id, now)
-    await recordAudit(tx, { workspaceId, at: now }, REVOKE_ACTOR, {
-      action: 'apikey.revoke',
-      recordType: 'api_key',
-      recordId: key.id,
-    })
+    const actor = systemActor(workspaceId, 'parley apikey:revoke')
+    await recordAudit(
+      tx,
+      { actor, now },
+      {
+        action: 'apikey.revoke',
+        recordType: 'api_key',
+        recordId: key.id,
+      },
+    )
     return key
   })
   return { id: revoked.id, name: revoked.name, revoked: true }

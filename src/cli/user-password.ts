@@ -3,18 +3,10 @@ import { AppError } from '../errors.js'
 import { findUserByEmail } from '../auth/auth.repo.js'
 import { storePassword } from '../auth/store-password.js'
 import { recordAudit } from '../audit/record-audit.js'
+import { systemActor } from '../actor.js'
 import type { CommandDeps } from './commands.js'
 import { readFlags } from './args.js'
 import { processTerminal, type Terminal } from './terminal.js'
-
-// Whoever runs the command has the server's secrets, not a console account: the audit log names
-// the command.
-const CLI_ACTOR = {
-  actorType: 'system',
-  actorId: null,
-  actorName: 'parley user:password',
-  ip: null,
-} as const
 
 async function askTwice(terminal: Terminal): Promise<string> {
   const password = await terminal.readSecret('New password: ')
@@ -44,11 +36,18 @@ export async function userPassword(
   const now = deps.now()
   await withTenant(deps.db, user.workspaceId, async (tx) => {
     await storePassword(tx, { userId: user.id, email: user.email, password, mustChange: true, now })
-    await recordAudit(tx, { workspaceId: user.workspaceId, at: now }, CLI_ACTOR, {
-      action: 'user.password_reset',
-      recordType: 'user',
-      recordId: user.id,
-    })
+    // Whoever runs the command has the server's secrets, not a console account: the audit log
+    // names the command.
+    const actor = systemActor(user.workspaceId, 'parley user:password')
+    await recordAudit(
+      tx,
+      { actor, now },
+      {
+        action: 'user.password_reset',
+        recordType: 'user',
+        recordId: user.id,
+      },
+    )
   })
   return { id: user.id, email: user.email, workspaceId: user.workspaceId, mustChangePassword: true }
 }

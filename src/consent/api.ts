@@ -6,7 +6,8 @@ import { currentPrincipal, requireRole } from '../http/roles.js'
 import { contactInScope } from '../inbox/scope.js'
 import { AppError } from '../errors.js'
 import { MAX_REASON_LENGTH } from './manual-consent.js'
-import { changeConsentForRequest } from './request-change.js'
+import { changeConsentAs } from './change-consent-as.js'
+import { actingOf } from '../http/actor.js'
 import { readConsentLog } from './consent-log.js'
 
 const changeBody = z
@@ -35,12 +36,13 @@ async function changeByApi(c: Context<AppEnv>, direction: 'opt_out' | 'opt_in') 
       'Send {"reason": "...", "scope": "messaging" | "marketing"}',
     )
   }
-  const consent = await changeConsentForRequest(c, {
+  const change = {
     contactId: c.req.param('id') ?? '',
     direction,
     scope: parsed.data.scope,
     reason: parsed.data.reason,
-  })
+  }
+  const consent = await c.var.tenant((tx) => changeConsentAs(tx, actingOf(c), change))
   return c.json({ consent })
 }
 

@@ -4,7 +4,8 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
 import { currentPrincipal, requireRole } from '../http/roles.js'
 import { hrefWith } from '../http/forms.js'
-import { auditRequest } from '../audit/actor.js'
+import { recordAudit } from '../audit/record-audit.js'
+import { actingOf } from '../http/actor.js'
 import { isAppError } from '../errors.js'
 import { CONSENT_METHODS, type ConsentMethod, type ConsentScope } from '../db/schema.js'
 import { readConsentLog, type ConsentEntry } from './consent-log.js'
@@ -19,6 +20,7 @@ export const CONSENT_METHOD_LABELS = {
   platform: 'WhatsApp (Meta)',
   manual: 'By hand',
   api: 'API',
+  system: 'Parley (a job)',
 } as const satisfies Record<ConsentMethod, string>
 
 const SCOPE_LABELS = {
@@ -142,7 +144,7 @@ export const consentConsole = new Hono<AppEnv>()
     // The first page is read before answering: bad filters get the error page, not a broken file.
     const first = await readPage()
     await c.var.tenant((tx) =>
-      auditRequest(c, tx, {
+      recordAudit(tx, actingOf(c), {
         action: 'export.opt_outs',
         recordType: 'consent_log',
         details: filters,

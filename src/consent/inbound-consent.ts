@@ -75,7 +75,6 @@ async function confirm(
   const result = await queueSend(tx, scope, {
     contactId,
     content: { kind: 'text', text },
-    category: 'service',
     origin: 'confirmation',
     idempotencyKey: `consent:${recorded.eventId}`,
     consentEventId: recorded.eventId,

@@ -1,22 +1,21 @@
 import { isUuid, type Tx } from '../db/tenant.js'
 import type { ConsentScope } from '../db/schema.js'
 import { AppError } from '../errors.js'
+import type { Actor } from '../actor.js'
 import { loadContactRow, consentJson } from '../contacts/show-contact.js'
 import { recordConsentChange, type ConsentScopeDeps } from './record-consent.js'
-
-/** Who changed consent by hand: a console user, or an API key. */
-export type ConsentActor =
-  | { readonly method: 'manual'; readonly userId: string }
-  | { readonly method: 'api'; readonly apiKeyId: string }
 
 /** A consent change made by a person rather than by the contact. */
 export interface ManualChange {
   readonly contactId: string
   readonly direction: 'opt_out' | 'opt_in'
   readonly scope: ConsentScope
-  readonly actor: ConsentActor
+  readonly actor: Actor
   readonly reason?: string | undefined
 }
+
+// The consent log's method says how the change came: a person by hand, a key, or a job.
+const METHOD_OF = { user: 'manual', api_key: 'api', system: 'system' } as const
 
 const NEW_STATE = {
   messaging: { opt_out: 'opted_out', opt_in: 'subscribed' },
@@ -52,12 +51,11 @@ export async function changeConsentByHand(
     contactId: change.contactId,
     scope: change.scope,
     state: NEW_STATE[change.scope][change.direction],
-    method: actor.method,
+    method: METHOD_OF[actor.kind],
     occurredAt: deps.now,
     reason,
-    ...(actor.method === 'manual'
-      ? { actorUserId: actor.userId }
-      : { actorApiKeyId: actor.apiKeyId }),
+    actorUserId: actor.kind === 'user' ? actor.id : undefined,
+    actorApiKeyId: actor.kind === 'api_key' ? actor.id : undefined,
   })
   if (recorded === undefined) throw new AppError('not_found')
   return consentJson(await loadContactRow(tx, change.contactId))

@@ -6,7 +6,8 @@ import { contactInScope } from '../inbox/scope.js'
 import { formFields, hrefWith } from '../http/forms.js'
 import { AppError, isAppError } from '../errors.js'
 import type { ConsentScope } from '../db/schema.js'
-import { changeConsentForRequest } from '../consent/request-change.js'
+import { changeConsentAs } from '../consent/change-consent-as.js'
+import { actingOf } from '../http/actor.js'
 import { renderContact, renderProfilePanel } from './contact-page.js'
 import { contactListEntry, shouldMaskPhones } from './contact-profile.js'
 import { listContacts, type ContactQuery } from './list-contacts.js'
@@ -29,7 +30,8 @@ async function changeConsent(c: Context<AppEnv>, contactId: string, direction: D
   const values = await formFields(c)
   try {
     const scope = scopeOf(values.scope)
-    await changeConsentForRequest(c, { contactId, direction, scope, reason: values.reason })
+    const change = { contactId, direction, scope, reason: values.reason }
+    await c.var.tenant((tx) => changeConsentAs(tx, actingOf(c), change))
     return await renderContact(c, contactId, { consent: { notice: NOTICES[direction][scope] } })
   } catch (error) {
     if (!isAppError(error, 'validation_failed')) throw error

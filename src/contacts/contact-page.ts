@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
 import { currentPrincipal, roleAtLeast } from '../http/roles.js'
 import { isHtmx } from '../http/forms.js'
+import { consoleScopeOf, type ConsoleScope } from '../http/actor.js'
 import type { Tx } from '../db/tenant.js'
 import { readConsentLog } from '../consent/consent-log.js'
 import { consentEntryView } from '../consent/console.js'
@@ -35,18 +36,18 @@ export interface ContactView {
 
 const CONTACT_LOG_PAGE = { fallback: 20, max: 20 }
 
-async function loadProfile(c: Context<AppEnv>, tx: Tx, id: string, flash: ProfileFlash = {}) {
-  const principal = currentPrincipal(c)
+async function loadProfile(tx: Tx, scope: ConsoleScope, id: string, flash: ProfileFlash = {}) {
+  const { principal } = scope
   const maskPhone = await shouldMaskPhones(tx, principal)
   const { timeZone } = principal
-  const profile = await loadContactProfile(tx, c.var.deps.cipher, id, { maskPhone, timeZone })
+  const profile = await loadContactProfile(tx, scope.deps.cipher, id, { maskPhone, timeZone })
   return { ...profile, flash }
 }
 
-async function loadContactPage(c: Context<AppEnv>, tx: Tx, id: string, flash?: ProfileFlash) {
-  const profile = await loadProfile(c, tx, id, flash)
-  const { cipher } = c.var.deps
-  const { timeZone } = currentPrincipal(c)
+async function loadContactPage(tx: Tx, scope: ConsoleScope, id: string, flash?: ProfileFlash) {
+  const profile = await loadProfile(tx, scope, id, flash)
+  const { cipher } = scope.deps
+  const { timeZone } = scope.principal
   const query = { contactId: profile.id, timeZone }
   const log = await readConsentLog(tx, cipher, query, CONTACT_LOG_PAGE)
   // The consent panel needs only these; the phone reaches the page masked, through the profile.
@@ -62,7 +63,7 @@ async function loadContactPage(c: Context<AppEnv>, tx: Tx, id: string, flash?: P
 
 /** The contact page, or for htmx the consent panel alone (consent forms swap only that). */
 export async function renderContact(c: Context<AppEnv>, id: string, view: ContactView = {}) {
-  const page = await c.var.tenant((tx) => loadContactPage(c, tx, id, view.profile))
+  const page = await c.var.tenant((tx) => loadContactPage(tx, consoleScopeOf(c), id, view.profile))
   const canOptIn = roleAtLeast(currentPrincipal(c).role, 'admin')
   const data = { ...page, canOptIn, values: {}, ...view.consent }
   const fragment = isHtmx(c)
@@ -78,6 +79,6 @@ export async function renderProfilePanel(
   status: 200 | 422 = 200,
 ) {
   if (!isHtmx(c)) return renderContact(c, id, { profile: flash, status })
-  const profile = await c.var.tenant((tx) => loadProfile(c, tx, id, flash))
+  const profile = await c.var.tenant((tx) => loadProfile(tx, consoleScopeOf(c), id, flash))
   return c.html(c.var.render('contacts/profile-panel', { profile }, { fragment: true }), status)
 }

@@ -4,28 +4,26 @@ import { currentPrincipal } from '../http/roles.js'
 import type { Tx } from '../db/tenant.js'
 import type { FieldCipher } from '../crypto/field-cipher.js'
 import { AppError } from '../errors.js'
-import { auditActorOf } from '../audit/actor.js'
-import { recordAuditWithinQuota, type AuditActor } from '../audit/record-audit.js'
+import { actorOf } from '../http/actor.js'
+import type { PersonActor } from '../actor.js'
+import { recordAuditWithinQuota } from '../audit/record-audit.js'
 import { seesOnlyOwnAndUnassigned, type Viewer } from '../inbox/inbox-rules.js'
 import { viewerOfPrincipal } from '../inbox/scope.js'
 import { maskPhone } from './phone.js'
 
-/** Who searches, in which workspace and when, and how their searches are audited. */
+/** Who searches and when (their searches are audited as them), and what they may see. */
 export interface Searcher {
   readonly viewer: Viewer
-  readonly workspaceId: string
-  readonly actor: AuditActor & { readonly actorId: string }
-  readonly at: Date
+  readonly actor: PersonActor
+  readonly now: Date
 }
 
 /** The request's principal as a searcher. */
 export function searcherOf(c: Context<AppEnv>): Searcher {
-  const principal = currentPrincipal(c)
   return {
-    viewer: viewerOfPrincipal(principal),
-    workspaceId: principal.workspaceId,
-    actor: { ...auditActorOf(c), actorId: principal.id },
-    at: c.var.deps.now(),
+    viewer: viewerOfPrincipal(currentPrincipal(c)),
+    actor: actorOf(c),
+    now: c.var.deps.now(),
   }
 }
 
@@ -51,8 +49,7 @@ export async function allowNumberSearch(
   // The keyed blind index tells one search from another without the audit log holding the number.
   const search = cipher.blindIndex(phone).slice(0, 16)
   const event = { action: 'contact.number_search', details: { phone: maskPhone(phone), search } }
-  const scope = { workspaceId: searcher.workspaceId, at: searcher.at }
-  if (!(await recordAuditWithinQuota(tx, scope, searcher.actor, event, NUMBER_SEARCHES))) {
+  if (!(await recordAuditWithinQuota(tx, searcher, event, NUMBER_SEARCHES))) {
     throw new AppError('rate_limited', TOO_MANY_NUMBER_SEARCHES)
   }
 }

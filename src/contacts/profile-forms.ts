@@ -1,10 +1,10 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
-import { currentPrincipal } from '../http/roles.js'
 import { formFields, isHtmx } from '../http/forms.js'
 import { isAppError } from '../errors.js'
 import type { Tx } from '../db/tenant.js'
-import { auditRequest } from '../audit/actor.js'
+import { recordAudit } from '../audit/record-audit.js'
+import { actingOf, consoleScopeOf, type ConsoleScope } from '../http/actor.js'
 import type { AuditEvent } from '../audit/record-audit.js'
 import {
   addContactLabel,
@@ -21,8 +21,8 @@ export interface ProfileSubmission<T> {
   readonly field: string
   readonly read: (raw: string | undefined) => Checked<T>
   readonly apply: (
-    c: Context<AppEnv>,
     tx: Tx,
+    scope: ConsoleScope,
     contactId: string,
     value: T,
   ) => Promise<AuditEvent | undefined>
@@ -34,7 +34,7 @@ export const NAME_FORM: ProfileSubmission<string | null> = {
   form: 'name',
   field: 'name',
   read: readContactName,
-  apply: (_c, tx, contactId, name) => renameContact(tx, contactId, name),
+  apply: (tx, _scope, contactId, name) => renameContact(tx, contactId, name),
   notice: 'Name saved.',
 }
 
@@ -43,11 +43,10 @@ export const NOTE_FORM: ProfileSubmission<string> = {
   form: 'note',
   field: 'body',
   read: readNoteBody,
-  apply: (c, tx, contactId, body) => {
-    const principal = currentPrincipal(c)
+  apply: (tx, { principal, deps }, contactId, body) => {
     const userId = principal.kind === 'user' ? principal.id : null
     const author = { workspaceId: principal.workspaceId, userId, name: principal.name }
-    return addContactNote(tx, c.var.deps.cipher, { author, contactId, body })
+    return addContactNote(tx, deps.cipher, { author, contactId, body })
   },
   notice: 'Note added.',
 }
@@ -57,8 +56,8 @@ export const LABEL_FORM: ProfileSubmission<string> = {
   form: 'label',
   field: 'label',
   read: readLabel,
-  apply: (c, tx, contactId, label) =>
-    addContactLabel(tx, { workspaceId: currentPrincipal(c).workspaceId, contactId, label }),
+  apply: (tx, { principal }, contactId, label) =>
+    addContactLabel(tx, { workspaceId: principal.workspaceId, contactId, label }),
   notice: 'Label added.',
 }
 
@@ -67,7 +66,7 @@ export const UNLABEL_FORM: ProfileSubmission<string> = {
   form: 'label',
   field: 'label',
   read: readLabel,
-  apply: (_c, tx, contactId, label) => removeContactLabel(tx, contactId, label),
+  apply: (tx, _scope, contactId, label) => removeContactLabel(tx, contactId, label),
   notice: 'Label removed.',
 }
 
@@ -89,8 +88,8 @@ export async function submitProfile<T>(
   const { value } = checked
   try {
     await c.var.tenant(async (tx) => {
-      const event = await submission.apply(c, tx, contactId, value)
-      if (event) await auditRequest(c, tx, event)
+      const event = await submission.apply(tx, consoleScopeOf(c), contactId, value)
+      if (event) await recordAudit(tx, actingOf(c), event)
     })
   } catch (error) {
     // Only the label cap is found inside the transaction; anything else is not the user's to fix.

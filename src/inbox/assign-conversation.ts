@@ -1,9 +1,8 @@
-import type { Context } from 'hono'
-import type { AppEnv } from '../http/env.js'
 import type { Tx } from '../db/tenant.js'
 import { isUuid } from '../db/tenant.js'
+import type { Acting } from '../actor.js'
 import { AppError } from '../errors.js'
-import { auditRequest } from '../audit/actor.js'
+import { recordAudit } from '../audit/record-audit.js'
 import { isActiveUser, setAssignee } from './conversations.repo.js'
 import type { ConversationRow } from './inbox.repo.js'
 
@@ -12,8 +11,8 @@ import type { ConversationRow } from './inbox.repo.js'
  * and records it in the audit chain. Unchanged assignments write nothing.
  */
 export async function assignConversation(
-  c: Context<AppEnv>,
   tx: Tx,
+  acting: Acting,
   change: { conversation: ConversationRow; assignee: string },
 ) {
   const { conversation } = change
@@ -23,7 +22,7 @@ export async function assignConversation(
   }
   if (assigneeId === conversation.assigneeId) return
   await setAssignee(tx, conversation.id, assigneeId)
-  await auditRequest(c, tx, {
+  await recordAudit(tx, acting, {
     action: 'conversation.assign',
     recordType: 'conversation',
     recordId: conversation.id,

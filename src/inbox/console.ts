@@ -22,6 +22,7 @@ import { searcherOf } from '../contacts/number-search.js'
 import { loadComposer, type ComposerFlash } from './composer.js'
 import { sendReply } from './send-reply.js'
 import { assignConversation } from './assign-conversation.js'
+import { actingOf, consoleScopeOf } from '../http/actor.js'
 import { streamInboxEvents } from './live-stream.js'
 import type { LiveFeed } from './live-feed.js'
 
@@ -70,7 +71,9 @@ async function renderInbox(c: Context<AppEnv>) {
 }
 
 async function renderConversation(c: Context<AppEnv>, id: string, flash?: ComposerFlash) {
-  const page = await c.var.tenant((tx) => loadConversationPage(c, tx, id, flash))
+  const page = await c.var.tenant((tx) =>
+    loadConversationPage(tx, consoleScopeOf(c), { id, flash }),
+  )
   return c.html(c.var.render('inbox/conversation', page), flash?.error ? 422 : 200)
 }
 
@@ -92,7 +95,7 @@ async function postReply(c: Context<AppEnv>, id: string, kick: () => void) {
   try {
     const created = await c.var.tenant(async (tx) => {
       const { contact } = await openConversation(tx, id, viewerOf(c))
-      return sendReply(c, tx, { contactId: contact.id, fields })
+      return sendReply(tx, actingOf(c), { contactId: contact.id, fields })
     })
     if (created) kick()
   } catch (error) {
@@ -118,8 +121,8 @@ export function inboxConsole(options: { feed: LiveFeed; kickSending: () => void 
       const conversationId = c.req.param('id')
       const entries = await c.var.tenant(async (tx) => {
         const { conversation, contact } = await openConversation(tx, conversationId, viewerOf(c))
-        await readConversation(c, tx, conversation)
-        const { look } = await conversationLookOf(c, tx)
+        await readConversation(tx, consoleScopeOf(c), conversation)
+        const { look } = await conversationLookOf(tx, consoleScopeOf(c))
         return loadThreadEntries(tx, look, contact.id)
       })
       return c.html(c.var.render('inbox/thread', { entries, conversationId }, { fragment: true }))
@@ -146,7 +149,7 @@ export function inboxConsole(options: { feed: LiveFeed; kickSending: () => void 
       const { assignee = '' } = await formFields(c)
       const assignment = await c.var.tenant(async (tx) => {
         const { conversation } = await openConversation(tx, id, viewerOf(c))
-        await assignConversation(c, tx, { conversation, assignee })
+        await assignConversation(tx, actingOf(c), { conversation, assignee })
         const updated = await findConversation(tx, id)
         return {
           conversation: updated,

@@ -1,6 +1,5 @@
-import type { Context } from 'hono'
-import type { AppEnv } from '../http/env.js'
-import { currentPrincipal, roleAtLeast } from '../http/roles.js'
+import type { ConsoleScope } from '../http/actor.js'
+import { roleAtLeast } from '../http/roles.js'
 import type { Tx } from '../db/tenant.js'
 import { loadSendingPause, pauseCauseOf } from '../workspaces/settings.js'
 import { loadContactProfile } from '../contacts/contact-profile.js'
@@ -13,7 +12,7 @@ import { loadThreadEntries, openConversation } from './load-conversation.js'
 import type { ThreadLook } from './thread-view.js'
 import { loadComposer, type ComposerFlash } from './composer.js'
 import { enqueueAfterCommit } from '../jobs/runner.js'
-import { viewerOf } from './scope.js'
+import { viewerOfPrincipal } from './scope.js'
 
 const RECENT_CONSENT = { fallback: 5, max: 5 }
 
@@ -32,11 +31,11 @@ export async function loadConsentHistory(
  * How this request shows a conversation: on the workspace's clock, and with the workspace's
  * sending pause, which every agent is shown (a reply they queue waits for it).
  */
-export async function conversationLookOf(c: Context<AppEnv>, tx: Tx) {
-  const { workspaceId, timeZone } = currentPrincipal(c)
+export async function conversationLookOf(tx: Tx, scope: ConsoleScope) {
+  const { workspaceId, timeZone, role } = scope.principal
   const sendingPause = await loadSendingPause(tx, workspaceId)
-  const look: ThreadLook = { cipher: c.var.deps.cipher, timeZone, sendingPaused: !!sendingPause }
-  const canResume = roleAtLeast(currentPrincipal(c).role, 'admin')
+  const look: ThreadLook = { cipher: scope.deps.cipher, timeZone, sendingPaused: !!sendingPause }
+  const canResume = roleAtLeast(role, 'admin')
   return { look, paused: sendingPause && { cause: pauseCauseOf(sendingPause), canResume } }
 }
 
@@ -45,18 +44,18 @@ export async function conversationLookOf(c: Context<AppEnv>, tx: Tx) {
  * the contact blue ticks (a job: the page does not wait for Meta).
  */
 export async function readConversation(
-  c: Context<AppEnv>,
   tx: Tx,
+  scope: ConsoleScope,
   opened: { id: string; contactId: string },
   known?: InboxSettings,
 ) {
   if (!(await markConversationRead(tx, opened.id))) return
-  const { workspaceId } = currentPrincipal(c)
+  const { workspaceId } = scope.principal
   const settings = known ?? (await loadInboxSettings(tx, workspaceId))
   if (!settings.markAsRead) return
   const wamid = await findLatestInboundWamid(tx, opened.contactId)
   if (wamid)
-    enqueueAfterCommit(tx, c.var.deps, {
+    enqueueAfterCommit(tx, scope.deps, {
       name: 'outbound.mark-read',
       payload: { workspaceId, wamid },
     })
@@ -64,21 +63,20 @@ export async function readConversation(
 
 /** Everything the conversation page shows: header, thread, composer, assignment, contact panel. */
 export async function loadConversationPage(
-  c: Context<AppEnv>,
   tx: Tx,
-  id: string,
-  flash?: ComposerFlash,
+  scope: ConsoleScope,
+  page: { readonly id: string; readonly flash?: ComposerFlash | undefined },
 ) {
-  const { deps } = c.var
+  const { id, flash } = page
+  const { deps, principal } = scope
   const { cipher } = deps
-  const { look, paused } = await conversationLookOf(c, tx)
+  const { look, paused } = await conversationLookOf(tx, scope)
   const { timeZone } = look
-  const opened = await openConversation(tx, id, viewerOf(c))
+  const opened = await openConversation(tx, id, viewerOfPrincipal(principal))
   const { conversation, contact } = opened
-  const principal = currentPrincipal(c)
   // One read of the workspace's settings serves the masking and the mark-as-read.
   const settings = await loadInboxSettings(tx, principal.workspaceId)
-  await readConversation(c, tx, conversation, settings)
+  await readConversation(tx, scope, conversation, settings)
   const maskPhone = masksPhonesFor(principal.role, settings)
   const composerOptions = { conversationId: id, now: deps.now(), timeZone, flash }
   return {

@@ -1,9 +1,9 @@
-import type { Context } from 'hono'
-import type { AppEnv } from '../http/env.js'
 import type { Tx } from '../db/tenant.js'
+import type { Acting } from '../actor.js'
+import type { FieldCipher } from '../crypto/field-cipher.js'
 import { AppError } from '../errors.js'
-import { queueForRequest } from '../outbound/queue-for-request.js'
-import type { SendRequest } from '../outbound/queue-send.js'
+import { queueAs } from '../outbound/queue-as.js'
+import type { SendContent } from '../outbound/content.js'
 import { findApprovedTemplate } from '../templates/list-templates.js'
 import { templateSendOf } from '../templates/rules.js'
 import { skipWords } from './delivery-words.js'
@@ -11,26 +11,25 @@ import { skipWords } from './delivery-words.js'
 const MAX_TEXT = 4096
 const SEND_KEY = /^[0-9a-f-]{36}$/
 
-type Content = Pick<SendRequest, 'content' | 'category'>
-
-function textContent(raw: string): Content {
+function textContent(raw: string): SendContent {
   const text = raw.trim()
   if (text === '') throw new AppError('validation_failed', 'Write a message first.')
   if (text.length > MAX_TEXT) {
     throw new AppError('validation_failed', `A message holds at most ${MAX_TEXT} characters.`)
   }
-  return { content: { kind: 'text', text }, category: 'service' }
+  return { kind: 'text', text }
 }
 
-async function templateContent(tx: Tx, id: string, fields: Record<string, string>) {
+async function templateContent(
+  tx: Tx,
+  id: string,
+  fields: Record<string, string>,
+): Promise<SendContent> {
   const template = await findApprovedTemplate(tx, id)
   if (!template) throw new AppError('validation_failed', 'Choose one of the approved templates.')
   const send = templateSendOf(template, fields)
   if (!send.ok) throw new AppError('validation_failed', send.problems.join(' '))
-  return {
-    content: { kind: 'template', template: send.template },
-    category: send.category,
-  } as const
+  return { kind: 'template', template: send.template }
 }
 
 /**
@@ -39,8 +38,8 @@ async function templateContent(tx: Tx, id: string, fields: Record<string, string
  * Returns true when a new send was queued (the dispatcher is then woken).
  */
 export async function sendReply(
-  c: Context<AppEnv>,
   tx: Tx,
+  acting: Acting & { readonly cipher: FieldCipher },
   reply: { contactId: string; fields: Record<string, string> },
 ): Promise<boolean> {
   const { fields } = reply
@@ -50,11 +49,11 @@ export async function sendReply(
   const key = fields.key && SEND_KEY.test(fields.key) ? `console:${fields.key}` : undefined
   const request = {
     contactId: reply.contactId,
-    ...content,
+    content,
     origin: 'console',
     idempotencyKey: key,
   } as const
-  const result = await queueForRequest(c, tx, request)
+  const result = await queueAs(tx, acting, request)
   if ('refused' in result) throw new AppError('validation_failed', skipWords(result.refused))
   return result.created
 }

@@ -5,8 +5,9 @@ import { requireRole } from '../http/roles.js'
 import { contactInScope } from '../inbox/scope.js'
 import { isUuid } from '../db/tenant.js'
 import { AppError } from '../errors.js'
-import type { SendRequest } from './queue-send.js'
-import { queueForRequest } from './queue-for-request.js'
+import type { SendContent } from './content.js'
+import { queueAs } from './queue-as.js'
+import { actingOf } from '../http/actor.js'
 
 const text = z.object({
   text: z.string().min(1).max(4096),
@@ -18,8 +19,8 @@ const template = z.object({
     name: z.string().min(1).max(512),
     language: z.string().min(2).max(15),
     components: z.array(z.record(z.string(), z.unknown())).max(20).optional(),
-    // Unknown templates count as marketing: the stricter category can only refuse too much.
-    category: z.enum(['marketing', 'utility', 'authentication']).default('marketing'),
+    // Accepted for older callers and ignored: the gate takes the synced template's category.
+    category: z.enum(['marketing', 'utility', 'authentication']).optional(),
   }),
   replyTo: z.string().min(1).max(256).optional(),
 })
@@ -27,18 +28,15 @@ const sendBody = z.union([text.strict(), template.strict()])
 
 type SendBody = z.infer<typeof sendBody>
 
-function contentOf(body: SendBody): Pick<SendRequest, 'content' | 'category'> {
+function contentOf(body: SendBody): SendContent {
   const replyTo = body.replyTo ? { replyTo: body.replyTo } : {}
   if ('text' in body) {
     const previewUrl = body.previewUrl ? { previewUrl: true } : {}
-    return {
-      content: { kind: 'text', text: body.text, ...previewUrl, ...replyTo },
-      category: 'service',
-    }
+    return { kind: 'text', text: body.text, ...previewUrl, ...replyTo }
   }
-  const { category, components, ...spec } = body.template
-  const withComponents = components ? { ...spec, components } : spec
-  return { content: { kind: 'template', template: withComponents, ...replyTo }, category }
+  const { name, language, components } = body.template
+  const spec = { name, language, ...(components && { components }) }
+  return { kind: 'template', template: spec, ...replyTo }
 }
 
 async function readSendBody(raw: Promise<unknown>): Promise<SendBody> {
@@ -71,11 +69,11 @@ export function sendsApi(kick: () => void) {
       }
       const request = {
         contactId,
-        ...contentOf(body),
+        content: contentOf(body),
         origin: 'api',
         idempotencyKey: key === undefined ? undefined : `api:${key}`,
       } as const
-      const result = await c.var.tenant((tx) => queueForRequest(c, tx, request))
+      const result = await c.var.tenant((tx) => queueAs(tx, actingOf(c), request))
       if ('refused' in result) {
         // Only a consent confirmation can be superseded, and an API send is never one.
         throw new AppError(

@@ -1,6 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
-import { contacts, sends, workspaces, type MessageFailure } from '../db/schema.js'
+import {
+  contacts,
+  sends,
+  workspaces,
+  type MessageFailure,
+  type SendCategory,
+} from '../db/schema.js'
 import type { GateContact } from './gate-rules.js'
 
 /** The contact as the gate sees it, plus how to address it. */
@@ -36,9 +42,15 @@ export interface SendSummary {
   readonly id: string
   readonly state: string
   readonly contactId: string
+  readonly category: SendCategory
 }
 
-const summaryColumns = { id: sends.id, state: sends.state, contactId: sends.contactId }
+const summaryColumns = {
+  id: sends.id,
+  state: sends.state,
+  contactId: sends.contactId,
+  category: sends.category,
+}
 
 /** The send made earlier under this idempotency key, if any. */
 export async function findSendByKey(tx: Tx, key: string): Promise<SendSummary | undefined> {

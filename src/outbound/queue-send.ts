@@ -3,6 +3,7 @@ import type { Tx } from '../db/tenant.js'
 import type { FieldCipher } from '../crypto/field-cipher.js'
 import type { SendCategory, SendOrigin } from '../db/schema.js'
 import { AppError } from '../errors.js'
+import { resolveTemplate } from '../templates/resolve-template.js'
 import { refusalFor, type SendRefusal } from './gate-rules.js'
 import { findSendByKey, insertSend, type SendSummary } from './outbound.repo.js'
 import { loadGateTarget } from './gate-target.js'
@@ -12,9 +13,8 @@ import { touchConversation } from '../inbox/conversations.repo.js'
 /** A request to send one message to one contact. */
 export interface SendRequest {
   readonly contactId: string
+  /** A template's category is the workspace's synced template's, never the sender's word. */
   readonly content: SendContent
-  /** service for free-form content; a template's category otherwise. */
-  readonly category: SendCategory
   readonly origin: SendOrigin
   /** The same key twice is one send (API retries, job retries, confirmations). */
   readonly idempotencyKey?: string | undefined
@@ -48,16 +48,17 @@ export async function queueSend(
   const key = request.idempotencyKey ?? randomUUID()
   const earlier = request.idempotencyKey ? await findSendByKey(tx, key) : undefined
   if (earlier) return sameSend(earlier, request)
+  const category = await categoryOf(tx, scope, request.content)
   const target = await loadGateTarget(tx, scope, request.contactId)
   if (target === undefined) throw new AppError('not_found', 'No such contact')
-  const refused = refusalFor(target, request, scope.now)
+  const refused = refusalFor(target, { ...request, category }, scope.now)
   if (refused) return { refused }
   const created = await insertSend(tx, {
     workspaceId: scope.workspaceId,
     contactId: request.contactId,
     idempotencyKey: key,
     origin: request.origin,
-    category: request.category,
+    category,
     kind: request.content.kind,
     contentEnc: scope.cipher.encrypt(JSON.stringify(request.content)),
     consentEventId: request.consentEventId ?? null,
@@ -73,6 +74,15 @@ export async function queueSend(
   const raced = await findSendByKey(tx, key)
   if (!raced) throw new Error('idempotency key conflict without a row')
   return sameSend(raced, request)
+}
+
+/** Free-form content is service; a template is what Meta categorized it as, or refused (422). */
+async function categoryOf(tx: Tx, scope: QueueScope, content: SendContent): Promise<SendCategory> {
+  if (content.kind !== 'template') return 'service'
+  const { name, language } = content.template
+  const resolved = await resolveTemplate(tx, { workspaceId: scope.workspaceId, name, language })
+  if ('refused' in resolved) throw new AppError(resolved.refused, resolved.detail)
+  return resolved.category
 }
 
 function sameSend(earlier: SendSummary, request: SendRequest): QueueResult {

@@ -5,7 +5,8 @@ import type { AppEnv } from '../http/env.js'
 import { currentPrincipal, requireRole, roleAtLeast } from '../http/roles.js'
 import { isHtmx } from '../http/forms.js'
 import { readableTime } from '../console/readable-time.js'
-import { auditRequest } from '../audit/actor.js'
+import { recordAudit } from '../audit/record-audit.js'
+import { actingOf } from '../http/actor.js'
 import { ERRORS, isAppError } from '../errors.js'
 import { listTemplateViews } from './list-templates.js'
 import { syncTemplates, type SyncCounts } from './sync-templates.js'
@@ -51,7 +52,7 @@ export const templatesConsole = new Hono<AppEnv>()
     try {
       const counts = await syncTemplates(deps, workspaceId, {
         onStored: (tx, details) =>
-          auditRequest(c, tx, {
+          recordAudit(tx, actingOf(c), {
             action: 'templates.sync',
             recordType: 'workspace',
             details: { ...details },

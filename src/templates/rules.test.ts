@@ -146,7 +146,6 @@ describe('templateSendOf', () => {
   it('builds header and body parameters in placeholder order, trimmed', () => {
     expect(templateSendOf(positional, filled)).toEqual({
       ok: true,
-      category: 'utility',
       template: {
         name: 'order_update',
         language: 'en_US',
@@ -187,10 +186,9 @@ describe('templateSendOf', () => {
   })
 
   it('sends a template without placeholders without components', () => {
-    const send = templateSendOf(templateViewOf(row([body('Hi!')], { category: 'MARKETING' })), {})
+    const send = templateSendOf(templateViewOf(row([body('Hi!')])), {})
     expect(send).toEqual({
       ok: true,
-      category: 'marketing',
       template: { name: 'order_update', language: 'en_US' },
     })
   })

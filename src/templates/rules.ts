@@ -42,9 +42,9 @@ export interface TemplateRow {
   readonly syncedAt: Date
 }
 
-/** The send a filled-in form makes, or what is wrong with the form. */
+/** The send a filled-in form makes (its category is the gate's to look up), or what is wrong. */
 export type TemplateSend =
-  | { readonly ok: true; readonly template: TemplateSpec; readonly category: TemplateCategory }
+  | { readonly ok: true; readonly template: TemplateSpec }
   | { readonly ok: false; readonly problems: string[] }
 
 const CATEGORIES: Record<string, TemplateCategory> = {
@@ -230,5 +230,5 @@ export function templateSendOf(
     language: template.language,
     ...(components.length > 0 && { components }),
   }
-  return { ok: true, template: spec, category: template.category }
+  return { ok: true, template: spec }
 }

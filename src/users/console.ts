@@ -2,7 +2,8 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
 import { currentPrincipal, requireRole } from '../http/roles.js'
-import { auditRequest } from '../audit/actor.js'
+import { recordAudit } from '../audit/record-audit.js'
+import { actingOf } from '../http/actor.js'
 import { formFields, isHtmx } from '../http/forms.js'
 import { AppError, ERRORS } from '../errors.js'
 import { createUser } from './create-user.js'
@@ -66,7 +67,7 @@ export const usersConsole = new Hono<AppEnv>()
           role,
           phone: values.phone,
         })
-        await auditRequest(c, tx, userEvent('user.create', id, { role }))
+        await recordAudit(tx, actingOf(c), userEvent('user.create', id, { role }))
       })
       return await renderUsers(c, { notice: `Created ${values.email ?? ''}` })
     } catch (error) {
@@ -80,7 +81,7 @@ export const usersConsole = new Hono<AppEnv>()
       const actor = currentPrincipal(c)
       await c.var.tenant(async (tx) => {
         await changeUserRole(tx, actor, c.req.param('id'), role, c.var.deps.now())
-        await auditRequest(c, tx, userEvent('user.role', c.req.param('id'), { role }))
+        await recordAudit(tx, actingOf(c), userEvent('user.role', c.req.param('id'), { role }))
       })
       return await renderUsers(c, { notice: 'Role changed' })
     } catch (error) {
@@ -95,7 +96,7 @@ export const usersConsole = new Hono<AppEnv>()
       await c.var.tenant(async (tx) => {
         await setUserActive(tx, actor, c.req.param('id'), makeActive, c.var.deps.now())
         const action = makeActive ? 'user.reactivate' : 'user.deactivate'
-        await auditRequest(c, tx, userEvent(action, c.req.param('id')))
+        await recordAudit(tx, actingOf(c), userEvent(action, c.req.param('id')))
       })
       return await renderUsers(c, { notice: makeActive ? 'User reactivated' : 'User deactivated' })
     } catch (error) {
@@ -107,7 +108,7 @@ export const usersConsole = new Hono<AppEnv>()
       const actor = currentPrincipal(c)
       const reset = await c.var.tenant(async (tx) => {
         const done = await resetUserPassword(tx, actor, c.req.param('id'), c.var.deps.now())
-        await auditRequest(c, tx, userEvent('user.password_reset', c.req.param('id')))
+        await recordAudit(tx, actingOf(c), userEvent('user.password_reset', c.req.param('id')))
         return done
       })
       // The page carries a password: no cache, no back-button copy.
@@ -122,7 +123,7 @@ export const usersConsole = new Hono<AppEnv>()
       const actor = currentPrincipal(c)
       const target = await c.var.tenant(async (tx) => {
         const unlocked = await unlockUser(tx, c.var.deps, actor, c.req.param('id'))
-        await auditRequest(c, tx, userEvent('user.unlock', c.req.param('id')))
+        await recordAudit(tx, actingOf(c), userEvent('user.unlock', c.req.param('id')))
         return unlocked
       })
       return await renderUsers(c, { notice: `${target.name} can sign in again from anywhere` })

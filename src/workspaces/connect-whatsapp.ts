@@ -6,7 +6,8 @@ import { isUniqueViolation } from '../db/sql-errors.js'
 import { AppError } from '../errors.js'
 import type { GraphTarget } from '../whatsapp/graph-errors.js'
 import { describePhoneNumber } from '../whatsapp/phone-numbers.js'
-import { recordAudit, type AuditActor } from '../audit/record-audit.js'
+import { recordAudit } from '../audit/record-audit.js'
+import type { Actor } from '../actor.js'
 import { findWorkspace, updateWhatsAppConnection } from './workspaces.repo.js'
 import {
   checkFailureOf,
@@ -63,10 +64,10 @@ async function checkedWithMeta(deps: ConnectDeps, connection: Connection, access
  */
 export async function connectWhatsApp(
   deps: ConnectDeps,
-  scope: { readonly workspaceId: string; readonly actor: AuditActor },
+  actor: Actor,
   input: ConnectionInput,
 ): Promise<Connected> {
-  const { workspaceId } = scope
+  const { workspaceId } = actor
   const current = await withTenant(deps.db, workspaceId, (tx) => findWorkspace(tx, workspaceId))
   if (!current) throw new AppError('not_found', `no workspace with id ${workspaceId}`)
   const read = readConnection(input, current.accessTokenEnc !== null)
@@ -82,7 +83,7 @@ export async function connectWhatsApp(
   }
   return withTenant(deps.db, workspaceId, async (tx) => {
     await store(tx, deps, workspaceId, { connection, number })
-    await recordAudit(tx, { workspaceId, at: deps.now() }, scope.actor, auditEventOf(connected))
+    await recordAudit(tx, { actor, now: deps.now() }, auditEventOf(connected))
     return connected
   })
 }

@@ -8,7 +8,8 @@ import {
   listMalformedDeliveries,
   replayDeadLetters,
 } from '../webhooks/dead-letters.js'
-import { auditRequest } from '../audit/actor.js'
+import { recordAudit } from '../audit/record-audit.js'
+import { actingOf } from '../http/actor.js'
 import {
   consentFormFor,
   consentFormFromFields,
@@ -82,7 +83,7 @@ export const settingsConsole = new Hono<AppEnv>()
     const { workspaceId } = currentPrincipal(c)
     await c.var.tenant(async (tx) => {
       await setStoreMessageContent(tx, workspaceId, store)
-      await auditRequest(c, tx, settingsEvent('settings.message_content', { store }))
+      await recordAudit(tx, actingOf(c), settingsEvent('settings.message_content', { store }))
     })
     const notice = store ? 'Message content is stored.' : 'Message content is no longer stored.'
     return renderSettings(c, { notice })
@@ -97,7 +98,7 @@ export const settingsConsole = new Hono<AppEnv>()
     const { workspaceId } = currentPrincipal(c)
     await c.var.tenant(async (tx) => {
       await saveInboxSettings(tx, workspaceId, inbox)
-      await auditRequest(c, tx, settingsEvent('settings.inbox', { ...inbox }))
+      await recordAudit(tx, actingOf(c), settingsEvent('settings.inbox', { ...inbox }))
     })
     return renderSettings(c, { notice: 'Inbox settings saved.' })
   })
@@ -107,7 +108,7 @@ export const settingsConsole = new Hono<AppEnv>()
     try {
       await c.var.tenant(async (tx) => {
         await saveTimeZone(tx, workspaceId, timezone)
-        await auditRequest(c, tx, settingsEvent('settings.timezone', { timezone }))
+        await recordAudit(tx, actingOf(c), settingsEvent('settings.timezone', { timezone }))
       })
     } catch (error) {
       if (!isAppError(error, 'validation_failed')) throw error
@@ -118,7 +119,9 @@ export const settingsConsole = new Hono<AppEnv>()
   .post('/settings/webhook-replay', requireRole('admin'), async (c) => {
     const { workspaceId } = currentPrincipal(c)
     const requeued = await replayDeadLetters(c.var.deps, workspaceId, c.var.deps.now())
-    await c.var.tenant((tx) => auditRequest(c, tx, settingsEvent('webhooks.replay', { requeued })))
+    await c.var.tenant((tx) =>
+      recordAudit(tx, actingOf(c), settingsEvent('webhooks.replay', { requeued })),
+    )
     const notice = `${String(requeued)} failed event(s) queued for processing again.`
     return renderSettings(c, { notice })
   })
@@ -126,7 +129,7 @@ export const settingsConsole = new Hono<AppEnv>()
     const { workspaceId } = currentPrincipal(c)
     await c.var.tenant(async (tx) => {
       await resumeSending(tx, workspaceId)
-      await auditRequest(c, tx, settingsEvent('settings.resume_sending'))
+      await recordAudit(tx, actingOf(c), settingsEvent('settings.resume_sending'))
     })
     // Queued sends waited while paused; the dispatcher picks them up now rather than at its next tick.
     await c.var.deps.jobs.enqueue('outbound.dispatch', {})
@@ -136,7 +139,11 @@ export const settingsConsole = new Hono<AppEnv>()
     const id = c.req.param('id')
     const revoked = await c.var.tenant(async (tx) => {
       const key = await revokeApiKey(tx, id, c.var.deps.now())
-      await auditRequest(c, tx, { action: 'apikey.revoke', recordType: 'api_key', recordId: id })
+      await recordAudit(tx, actingOf(c), {
+        action: 'apikey.revoke',
+        recordType: 'api_key',
+        recordId: id,
+      })
       return key
     })
     return renderSettings(c, { notice: `API key "${revoked.name}" revoked: it no longer works.` })
@@ -149,7 +156,7 @@ export const settingsConsole = new Hono<AppEnv>()
     const { workspaceId } = currentPrincipal(c)
     await c.var.tenant(async (tx) => {
       await saveConsentPage(tx, workspaceId, result)
-      await auditRequest(c, tx, settingsEvent('settings.consent'))
+      await recordAudit(tx, actingOf(c), settingsEvent('settings.consent'))
     })
     return renderConsent(c, { notice: 'Consent and sending settings saved.' })
   })

@@ -5,7 +5,7 @@ import type { AppEnv } from '../http/env.js'
 import { currentPrincipal, requireRole } from '../http/roles.js'
 import { formFields, isHtmx } from '../http/forms.js'
 import { requestOrigin } from '../http/client-info.js'
-import { auditActorOf } from '../audit/actor.js'
+import { actorOf } from '../http/actor.js'
 import { zonedTime } from '../console/readable-time.js'
 import { ERRORS, isAppError } from '../errors.js'
 import { loadSettings } from './settings.js'
@@ -63,10 +63,9 @@ export const whatsappConsole = new Hono<AppEnv>()
     const fields = await formFields(c)
     const typed = { phoneNumberId: fields.phoneNumberId ?? '', wabaId: fields.wabaId ?? '' }
     const deps = { ...c.var.deps, log: c.var.log }
-    const scope = { workspaceId: currentPrincipal(c).workspaceId, actor: auditActorOf(c) }
     try {
       const input = { ...typed, accessToken: fields.accessToken }
-      const connected = await connectWhatsApp(deps, scope, input)
+      const connected = await connectWhatsApp(deps, actorOf(c), input)
       return await renderWhatsApp(c, { notice: noticeOf(connected) })
     } catch (error) {
       // A refused check or bad input: the page says why and shows the form as typed.

@@ -7,7 +7,9 @@ import { signedIn } from '../helpers/console-session.js'
 import { cliEnv, runCli } from '../helpers/cli.js'
 import { withSystem, withTenant } from '../../src/db/tenant.js'
 import type { Role } from '../../src/db/schema.js'
-import { recordAudit } from '../../src/audit/record-audit.js'
+import { randomUUID } from 'node:crypto'
+import { recordAudit, type AuditEvent } from '../../src/audit/record-audit.js'
+import { systemActor, type Actor } from '../../src/actor.js'
 import { verifyAuditChains } from '../../src/audit/verify.js'
 
 type Workspace = Awaited<ReturnType<typeof seedWorkspace>>
@@ -21,10 +23,10 @@ const IP = '198.51.100.23'
 // Three entries a minute apart on DAY: an opt-out by a user, a send by an API key, a job's purge.
 async function seedEntries(workspace: Workspace) {
   const { workspaceId } = workspace
-  const user = { actorType: 'user', actorId: workspace.users.owner.id, ip: IP } as const
-  const entries = [
+  const owner = workspace.users.owner
+  const entries: { actor: Actor; event: AuditEvent }[] = [
     {
-      actor: { ...user, actorName: workspace.users.owner.email },
+      actor: { workspaceId, kind: 'user', id: owner.id, name: owner.email, ip: IP },
       event: {
         action: 'consent.opt_out',
         recordType: 'contact',
@@ -33,19 +35,17 @@ async function seedEntries(workspace: Workspace) {
       },
     },
     {
-      actor: { actorType: 'api_key', actorId: null, actorName: 'crm sync', ip: '192.0.2.9' },
+      actor: { workspaceId, kind: 'api_key', id: randomUUID(), name: 'crm sync', ip: '192.0.2.9' },
       event: { action: 'message.send', recordType: 'message', recordId: 'm-222', details: {} },
     },
     {
-      actor: { actorType: 'system', actorId: null, actorName: null, ip: null },
+      actor: systemActor(workspaceId, 'privacy.retention'),
       event: { action: 'settings.privacy', details: { retentionDays: 30 } },
     },
-  ] as const
+  ]
   for (const [index, { actor, event }] of entries.entries()) {
-    const at = new Date(Date.parse(`${DAY}T10:00:00Z`) + index * 60_000)
-    await withTenant(t.deps.db, workspaceId, (tx) =>
-      recordAudit(tx, { workspaceId, at }, actor, event),
-    )
+    const now = new Date(Date.parse(`${DAY}T10:00:00Z`) + index * 60_000)
+    await withTenant(t.deps.db, workspaceId, (tx) => recordAudit(tx, { actor, now }, event))
   }
 }
 
@@ -126,11 +126,11 @@ describe('the audit log page', () => {
   it('pages with "Older entries", keeping the filters', async () => {
     const busy = await seedWorkspace(t.deps, 'Audit paging')
     const { workspaceId } = busy
-    const actor = { actorType: 'system', actorId: null, actorName: null, ip: null } as const
+    const actor = systemActor(workspaceId, 'exports')
     await withTenant(t.deps.db, workspaceId, async (tx) => {
       for (let i = 0; i < 51; i++) {
-        const at = new Date(Date.UTC(2026, 0, 1) + i * 1000)
-        await recordAudit(tx, { workspaceId, at }, actor, { action: 'export.opt_outs' })
+        const now = new Date(Date.UTC(2026, 0, 1) + i * 1000)
+        await recordAudit(tx, { actor, now }, { action: 'export.opt_outs' })
       }
     })
     const admin = await as('admin', busy)

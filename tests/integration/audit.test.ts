@@ -6,8 +6,11 @@ import { ConsoleSession } from '../helpers/console-session.js'
 import { inboundMessage, randomPhone, receive } from '../helpers/inbound.js'
 import { contactByPhone } from '../helpers/sending.js'
 import { withSystem, withTenant } from '../../src/db/tenant.js'
-import { auditEntries } from '../../src/db/schema.js'
+import { auditEntries, consentEvents, sends } from '../../src/db/schema.js'
 import { recordAudit } from '../../src/audit/record-audit.js'
+import { systemActor } from '../../src/actor.js'
+import { queueAs } from '../../src/outbound/queue-as.js'
+import { changeConsentAs } from '../../src/consent/change-consent-as.js'
 import { verifyAuditChains } from '../../src/audit/verify.js'
 import { purgeOldAuditEntries } from '../../src/audit/purge.js'
 
@@ -126,17 +129,11 @@ describe('the audit trail of changes', () => {
 
   it('purges entries older than a year and the rest still verifies', async () => {
     const old = await seedWorkspace(t.deps, 'Audit purge')
-    const system = { actorType: 'system', actorId: null, actorName: null, ip: null } as const
+    const actor = systemActor(old.workspaceId, 'test')
     for (const daysAgo of [400, 380, 10, 1]) {
+      const now = new Date(Date.now() - daysAgo * DAY)
       await withTenant(t.deps.db, old.workspaceId, (tx) =>
-        recordAudit(
-          tx,
-          { workspaceId: old.workspaceId, at: new Date(Date.now() - daysAgo * DAY) },
-          system,
-          {
-            action: `test.${daysAgo}`,
-          },
-        ),
+        recordAudit(tx, { actor, now }, { action: `test.${daysAgo}` }),
       )
     }
     await purgeOldAuditEntries(t.deps.db, new Date())
@@ -145,5 +142,54 @@ describe('the audit trail of changes', () => {
     )
     expect(left.map((e) => e.action).sort()).toEqual(['test.1', 'test.10'])
     expect((await verifyAuditChains(t.deps.db, old.workspaceId)).broken).toEqual([])
+  })
+})
+
+describe('use cases called by a job, with no request', () => {
+  it('queues a send and changes consent as a system actor, audited under the job’s name', async () => {
+    const contact = await newContact()
+    const acting = {
+      actor: systemActor(ws.workspaceId, 'broadcasts.send'),
+      now: t.deps.now(),
+      cipher: t.deps.cipher,
+    }
+    const { queued, consent } = await withTenant(t.deps.db, ws.workspaceId, async (tx) => {
+      const content = { kind: 'text', text: 'Your table is ready' } as const
+      const result = await queueAs(tx, acting, {
+        contactId: contact.id,
+        content,
+        origin: 'broadcast',
+      })
+      const change = { contactId: contact.id, direction: 'opt_out', scope: 'marketing' } as const
+      return { queued: result, consent: await changeConsentAs(tx, acting, change) }
+    })
+    if (!('queued' in queued)) throw new Error(`refused: ${queued.refused}`)
+    expect(consent).toMatchObject({ marketing: 'stopped' })
+    const entries = await withTenant(t.deps.db, ws.workspaceId, (tx) =>
+      tx.select().from(auditEntries).orderBy(desc(auditEntries.seq)).limit(2),
+    )
+    const system = {
+      actorType: 'system',
+      actorId: null,
+      actorName: 'broadcasts.send',
+      ip: null,
+    }
+    expect(entries.reverse()).toEqual([
+      expect.objectContaining({ ...system, action: 'message.send', recordId: queued.queued.id }),
+      expect.objectContaining({ ...system, action: 'consent.opt_out', recordId: contact.id }),
+    ])
+    const [send] = await withTenant(t.deps.db, ws.workspaceId, (tx) =>
+      tx.select().from(sends).where(eq(sends.id, queued.queued.id)),
+    )
+    expect(send).toMatchObject({
+      origin: 'broadcast',
+      createdByUserId: null,
+      createdByApiKeyId: null,
+    })
+    const [logged] = await withTenant(t.deps.db, ws.workspaceId, (tx) =>
+      tx.select().from(consentEvents).where(eq(consentEvents.contactId, contact.id)),
+    )
+    expect(logged).toMatchObject({ method: 'system', actorUserId: null, actorApiKeyId: null })
+    expect((await verifyAuditChains(t.deps.db, ws.workspaceId)).broken).toEqual([])
   })
 })

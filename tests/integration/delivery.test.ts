@@ -11,6 +11,7 @@ import {
   workspaceRow,
 } from '../helpers/sending.js'
 import { graphError } from '../fakes/meta-graph.js'
+import { metaTemplate, syncTemplatesInto } from '../helpers/templates.js'
 import { sql } from 'drizzle-orm'
 import { withSystem, withTenant } from '../../src/db/tenant.js'
 import { queueSend } from '../../src/outbound/queue-send.js'
@@ -27,25 +28,15 @@ async function contactWhoWrote(ws: Workspace) {
 }
 
 const text = (body: string): SendContent => ({ kind: 'text', text: body })
-const promo: SendContent = { kind: 'template', template: { name: 'promo', language: 'en' } }
+const promo: SendContent = { kind: 'template', template: { name: 'promo', language: 'en_US' } }
 
 /** Queues through the gate as any sender does; returns the send id. */
-async function queue(
-  ws: Workspace,
-  contactId: string,
-  content = text('Hi'),
-  category: 'service' | 'marketing' = 'service',
-) {
+async function queue(ws: Workspace, contactId: string, content = text('Hi')) {
   const result = await withTenant(suite.t.deps.db, ws.workspaceId, (tx) =>
     queueSend(
       tx,
       { workspaceId: ws.workspaceId, cipher: suite.t.deps.cipher, now: suite.t.clock.now() },
-      {
-        contactId,
-        content,
-        category: content.kind === 'template' ? 'marketing' : category,
-        origin: 'api',
-      },
+      { contactId, content, origin: 'api' },
     ),
   )
   if (!('queued' in result)) throw new Error(`refused: ${result.refused}`)
@@ -117,6 +108,9 @@ describe('errors from Meta, by class', () => {
 
   it('stops marketing on 131050 and does not retry', async () => {
     const ws = await seedWorkspace(suite.t.deps, 'Marketing')
+    await syncTemplatesInto(suite, ws.workspaceId, [
+      metaTemplate('promo', { category: 'MARKETING' }),
+    ])
     const contact = await contactWhoWrote(ws)
     const id = await queue(ws, contact.id, promo)
     suite.meta.failSends(graphError(400, 131050, 'stopped marketing'), { match: to(contact.phone) })

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { seedWorkspace } from '../helpers/workspace.js'
 import { envelope, inboundMessage, randomPhone, receive } from '../helpers/inbound.js'
 import {
@@ -9,8 +9,18 @@ import {
   useSendingSuite,
 } from '../helpers/sending.js'
 import { apiValidatorFor } from '../helpers/openapi-schemas.js'
+import { metaTemplate, syncTemplatesInto } from '../helpers/templates.js'
 
 const suite = useSendingSuite('Sends')
+
+beforeAll(async () => {
+  await syncTemplatesInto(suite, suite.ws.workspaceId, [
+    metaTemplate('table_reminder'),
+    metaTemplate('spring_promo', { language: 'pt_BR', category: 'MARKETING' }),
+    metaTemplate('pending_offer', { status: 'PENDING' }),
+    metaTemplate('rejected_offer', { status: 'REJECTED', category: 'MARKETING' }),
+  ])
+})
 
 type Workspace = typeof suite.ws
 
@@ -34,6 +44,26 @@ function post(
     body: JSON.stringify(body),
   })
 }
+
+/** The contact stops marketing messages in WhatsApp (Meta's user_preferences webhook). */
+function stopMarketing(phone: string) {
+  return receive(
+    suite.t,
+    envelope(suite.ws.phoneNumberId, {
+      user_preferences: [
+        {
+          wa_id: phone,
+          category: 'marketing_messages',
+          value: 'stop',
+          timestamp: Math.floor(Date.now() / 1000),
+        },
+      ],
+    }),
+  )
+}
+
+const sendTemplate = (contactId: string, template: Record<string, unknown>) =>
+  post(`/contacts/${contactId}/messages`, { template })
 
 const sendText = (contactId: string, text = 'Your table is booked', headers = {}) =>
   post(`/contacts/${contactId}/messages`, { text }, suite.ws.keys.sales, headers)
@@ -115,19 +145,7 @@ describe('POST /api/v1/contacts/{id}/messages', () => {
     expect(((await text.json()) as { code: string }).code).toBe('outside_service_window')
     const template = { name: 'table_reminder', language: 'en_US', category: 'utility' }
     expect((await post(`/contacts/${contact.id}/messages`, { template })).status).toBe(202)
-    await receive(
-      suite.t,
-      envelope(suite.ws.phoneNumberId, {
-        user_preferences: [
-          {
-            wa_id: contact.phone,
-            category: 'marketing_messages',
-            value: 'stop',
-            timestamp: Math.floor(Date.now() / 1000),
-          },
-        ],
-      }),
-    )
+    await stopMarketing(contact.phone)
     const promo = { template: { name: 'spring_promo', language: 'pt_BR' } }
     const refused = await post(`/contacts/${contact.id}/messages`, promo)
     expect(refused.status).toBe(409)
@@ -161,6 +179,85 @@ describe('POST /api/v1/contacts/{id}/messages', () => {
       body: '{"text": ',
     })
     expect(malformed.status).toBe(400)
+  })
+})
+
+describe("a template's category comes from the workspace's synced template", () => {
+  it('refuses a marketing template declared utility to a contact who stopped marketing', async () => {
+    const contact = await contactWhoWrote()
+    await stopMarketing(contact.phone)
+    const lie = { name: 'spring_promo', language: 'pt_BR', category: 'utility' }
+    const response = await sendTemplate(contact.id, lie)
+    expect(response.status).toBe(409)
+    expect(((await response.json()) as { code: string }).code).toBe('marketing_opted_out')
+    await dispatchFor(suite.jobDeps, suite.ws.workspaceId)
+    expect(suite.meta.sendsTo(`+${contact.phone}`)).toEqual([])
+  })
+
+  it('ignores a declared category either way: the send keeps the template’s own', async () => {
+    const contact = await contactWhoWrote()
+    const promo = await sendTemplate(contact.id, {
+      name: 'spring_promo',
+      language: 'pt_BR',
+      category: 'utility',
+    })
+    expect(promo.status).toBe(202)
+    await stopMarketing(contact.phone)
+    // Declared marketing, but the synced template is utility: a stopped contact still gets it.
+    const reminder = await sendTemplate(contact.id, {
+      name: 'table_reminder',
+      language: 'en_US',
+      category: 'marketing',
+    })
+    expect(reminder.status).toBe(202)
+    const ids = await Promise.all(
+      [promo, reminder].map(async (r) => (await r.json()) as { id: string }),
+    )
+    const rows = await sendsOf(suite.t, suite.ws.workspaceId)
+    expect(ids.map(({ id }) => rows.find((row) => row.id === id)?.category)).toEqual([
+      'marketing',
+      'utility',
+    ])
+  })
+
+  it('refuses a template the workspace does not have, or not in that language, with 422 template_not_found', async () => {
+    const contact = await contactWhoWrote()
+    for (const template of [
+      { name: 'no_such_template', language: 'en_US' },
+      { name: 'spring_promo', language: 'en_US' },
+    ]) {
+      const response = await sendTemplate(contact.id, template)
+      expect(response.status).toBe(422)
+      const problem = (await response.json()) as { code: string; detail: string }
+      expect(problem.code).toBe('template_not_found')
+      expect(apiValidatorFor('Problem')(problem)).toEqual([])
+      expect(problem.detail).toContain(`${template.name} (${template.language})`)
+    }
+    await dispatchFor(suite.jobDeps, suite.ws.workspaceId)
+    expect(suite.meta.sendsTo(`+${contact.phone}`)).toEqual([])
+  })
+
+  it('refuses a pending or rejected template with 422 template_not_approved', async () => {
+    const contact = await contactWhoWrote()
+    for (const name of ['pending_offer', 'rejected_offer']) {
+      const response = await sendTemplate(contact.id, { name, language: 'en_US' })
+      expect(response.status).toBe(422)
+      const problem = (await response.json()) as { code: string; detail: string }
+      expect(problem.code).toBe('template_not_approved')
+      expect(problem.detail).toMatch(/PENDING|REJECTED/)
+    }
+    expect(await sendsOf(suite.t, suite.ws.workspaceId)).not.toContainEqual(
+      expect.objectContaining({ contactId: contact.id }),
+    )
+  })
+
+  it("does not find another workspace's template", async () => {
+    const other = await seedWorkspace(suite.t.deps, 'Other templates')
+    await syncTemplatesInto(suite, other.workspaceId, [metaTemplate('their_reminder')])
+    const contact = await contactWhoWrote()
+    const response = await sendTemplate(contact.id, { name: 'their_reminder', language: 'en_US' })
+    expect(response.status).toBe(422)
+    expect(((await response.json()) as { code: string }).code).toBe('template_not_found')
   })
 })
 

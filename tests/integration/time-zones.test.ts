@@ -13,6 +13,7 @@ import {
 import { withTenant } from '../../src/db/tenant.js'
 import { auditEntries, consentEvents, conversations, type Role } from '../../src/db/schema.js'
 import { recordAudit } from '../../src/audit/record-audit.js'
+import { systemActor } from '../../src/actor.js'
 import { createApiKey } from '../../src/auth/api-keys.js'
 
 type Workspace = Awaited<ReturnType<typeof seedWorkspace>>
@@ -185,10 +186,10 @@ describe('times and day filters on the workspace clock', () => {
   it('reads an audit log day in the zone and shows its times there', async () => {
     const workspace = await zoned('Audit in Kolkata', 'Asia/Kolkata')
     const { workspaceId } = workspace
-    const actor = { actorType: 'system', actorId: null, actorName: null, ip: null } as const
+    const actor = systemActor(workspaceId, 'test')
     await withTenant(t.deps.db, workspaceId, async (tx) => {
-      await recordAudit(tx, { workspaceId, at: EARLY }, actor, { action: 'zone.early' })
-      await recordAudit(tx, { workspaceId, at: LATE }, actor, { action: 'zone.late' })
+      await recordAudit(tx, { actor, now: EARLY }, { action: 'zone.early' })
+      await recordAudit(tx, { actor, now: LATE }, { action: 'zone.late' })
     })
     const admin = await as('admin', workspace)
     const html = await htmlOf(await admin.get('/audit?from=2026-03-02&to=2026-03-02'))

@@ -15,7 +15,7 @@ import { createdAt, tenantPolicy } from './common.js'
 import { workspaceRef } from './accounts.js'
 import { contacts } from './messaging.js'
 
-export const CONSENT_METHODS = ['keyword', 'button', 'platform', 'manual', 'api'] as const
+export const CONSENT_METHODS = ['keyword', 'button', 'platform', 'manual', 'api', 'system'] as const
 /** How a consent change reached Parley. */
 export type ConsentMethod = (typeof CONSENT_METHODS)[number]
 
@@ -62,7 +62,7 @@ export const consentEvents = pgTable(
     index('consent_events_bsuid_idx').on(t.workspaceId, t.bsuidHash),
     check(
       'consent_events_method_check',
-      sql`method in ('keyword', 'button', 'platform', 'manual', 'api')`,
+      sql`method in ('keyword', 'button', 'platform', 'manual', 'api', 'system')`,
     ),
     check('consent_events_scope_check', sql`scope in ('messaging', 'marketing')`),
     tenantPolicy(),

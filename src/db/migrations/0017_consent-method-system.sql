@@ -1,0 +1,2 @@
+ALTER TABLE "consent_events" DROP CONSTRAINT "consent_events_method_check";--> statement-breakpoint
+ALTER TABLE "consent_events" ADD CONSTRAINT "consent_events_method_check" CHECK (method in ('keyword', 'button', 'platform', 'manual', 'api', 'system'));
