@@ -81,18 +81,38 @@ async function callUnderGate(
     await releaseLeases(tx, [send.id])
     return { kind: 'done', state: 'queued' }
   }
-  // Committed before the call, on its own connection (this transaction commits only after the
-  // call): after a crash, a send without the mark was never called and may go again.
-  const marked = await withTenant(sideConnection(deps.db), send.workspaceId, (side) =>
-    markCallStarted(side, claimed, deps.now()),
-  )
-  if (!marked) return { kind: 'done', state: LEASE_LOST }
-  return callMeta(deps, send, target as GateTarget)
+  return markAndCall(deps, tx, { send, claimed, target: target as GateTarget })
 }
 
 // The lease ran out while this worker waited (a lock, a slot) and the send went back to the
 // queue: another worker owns it now.
 const LEASE_LOST = 'lease_lost'
+
+/**
+ * Marks the call as started, committed on its own connection (this transaction commits only
+ * after the call), then calls: after a crash, a send without the mark was never called and
+ * may go again.
+ */
+async function markAndCall(
+  deps: DeliverDeps,
+  tx: Tx,
+  leased: { send: LeasedSend; claimed: ClaimedSend; target: GateTarget },
+): Promise<GateOutcome> {
+  const { send, claimed } = leased
+  const marked = await withTenant(sideConnection(deps.db), send.workspaceId, (side) =>
+    markCallStarted(side, claimed, deps.now()),
+  ).catch((error: unknown) => {
+    deps.log.warn({ err: error, sendId: send.id }, 'the call could not be marked: not made')
+    return undefined
+  })
+  if (marked === undefined) {
+    // Not called (a dropped connection): back to the queue now, not when the lease runs out.
+    await releaseLeases(tx, [send.id])
+    return { kind: 'done', state: 'queued' }
+  }
+  if (!marked) return { kind: 'done', state: LEASE_LOST }
+  return callMeta(deps, send, leased.target)
+}
 
 function unsendable(send: LeasedSend, target: GateTarget | undefined): string | undefined {
   if (!send.phoneNumberId || !send.accessTokenEnc)

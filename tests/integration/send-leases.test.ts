@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { seedWorkspace } from '../helpers/workspace.js'
 import { envelope, randomWamid, receive } from '../helpers/inbound.js'
 import {
@@ -138,5 +139,33 @@ describe('the call-started mark', () => {
     expect(callsTo([phone])).toEqual([0])
     expect(await deliverSend(deps, fresh)).toBe('sent')
     expect(callsTo([phone])).toEqual([1])
+  })
+})
+
+describe('a mark that cannot be written', () => {
+  it('sends nothing and puts the send back in the queue at once, not after its lease', async () => {
+    const ws = await seedWorkspace(suite.t.deps, 'Unmarked')
+    const { contacts, ids } = await queuedTo(ws, 1)
+    const [claimed] = await lease(ws)
+    if (!claimed) throw new Error('nothing leased')
+    // Another session holds the send's row: the mark waits for its lock until it times out.
+    const blocker = await suite.t.database.pool.connect()
+    try {
+      await blocker.query('begin')
+      await blocker.query('select 1 from sends where id = $1 for update', [claimed.id])
+      const deps = { ...suite.jobDeps, pacer: new NumberPacer() }
+      const delivering = deliverSend(deps, claimed)
+      await sleep(6_000)
+      await blocker.query('commit')
+      expect(await delivering).toBe('queued')
+    } finally {
+      blocker.release()
+    }
+    expect(callsTo([contacts[0]?.phone ?? ''])).toEqual([0])
+    expect(await sendRow(suite.t, ws.workspaceId, ids[0] ?? '')).toMatchObject({
+      state: 'queued',
+      attempts: 0,
+      callStartedAt: null,
+    })
   })
 })
