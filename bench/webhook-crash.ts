@@ -17,6 +17,7 @@ import { startParley, type ParleyServer } from './lib/parley-server.js'
 import { createPayloadGenerator, type SignedEvent } from './lib/payloads.js'
 import { sleep } from './lib/processes.js'
 import { printLogProblems } from './lib/report.js'
+import { isAck, post, tally } from './lib/webhook-posts.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -34,49 +35,10 @@ const AFTER_KILL_MS = Number(args['after-kill-seconds']) * 1000
 const REDELIVER = Number(args.redeliver)
 const PROCESSING_TIMEOUT_MS = Number(args['processing-timeout']) * 1000
 
-type Outcome = { status: number } | { error: string }
-
 /** Events by body hash once answered 200, and those never answered 200. */
 interface Deliveries {
   acked: Map<string, SignedEvent>
   unacked: SignedEvent[]
-}
-
-async function post(url: string, event: SignedEvent): Promise<Outcome> {
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': event.signature },
-      body: event.body,
-      signal: AbortSignal.timeout(10_000),
-    })
-    await response.arrayBuffer()
-    return { status: response.status }
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause
-    return { error: cause?.code ?? (error as Error).name }
-  }
-}
-
-const isAck = (outcome: Outcome) => 'status' in outcome && outcome.status === 200
-
-/** Tallies outcomes by status code or error code. */
-function tally() {
-  const counts = new Map<string, number>()
-  return {
-    add(outcome: Outcome) {
-      const key = 'status' in outcome ? String(outcome.status) : outcome.error
-      counts.set(key, (counts.get(key) ?? 0) + 1)
-    },
-    toString() {
-      return (
-        [...counts.entries()]
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([key, n]) => `${key}×${n}`)
-          .join(', ') || 'none'
-      )
-    },
-  }
 }
 
 /** Runs `work` on every item with `concurrency` workers. */

@@ -55,11 +55,11 @@ interface OpenOptions {
 /** Connects to DATABASE_URL, or starts the embedded PostgreSQL in DATA_DIR when there is none. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl !== undefined) {
-    return wrapPool(createPool(options.databaseUrl, options), false, () => Promise.resolve())
+    return wrapPool(options.databaseUrl, options, false, () => Promise.resolve())
   }
   const running = options.joinRunning ? findRunningEmbedded(options.dataDir) : undefined
   if (running !== undefined) {
-    return wrapPool(createPool(running, options), true, () => Promise.resolve())
+    return wrapPool(running, options, true, () => Promise.resolve())
   }
   const releaseLock = acquireDataDirLock(options.dataDir)
   try {
@@ -71,7 +71,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       'no DATABASE_URL: using the embedded PostgreSQL in DATA_DIR, for trials and small teams',
     )
     const withdraw = publishEmbeddedAddress(options.dataDir, embedded.connectionString)
-    return wrapPool(createPool(embedded.connectionString, options), true, async () => {
+    return wrapPool(embedded.connectionString, options, true, async () => {
       withdraw()
       await embedded.stop()
       releaseLock()
@@ -87,11 +87,25 @@ export function connectDatabase(
   connectionString: string,
   options: { log: Logger; poolSize?: number },
 ) {
-  return wrapPool(createPool(connectionString, options), false, () => Promise.resolve())
+  return wrapPool(connectionString, options, false, () => Promise.resolve())
 }
 
-function createPool(connectionString: string, options: { log: Logger; poolSize?: number }) {
-  const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10 })
+const sideConnections = new WeakMap<Db, Db>()
+
+/**
+ * The same database on a connection of its own (one per process), for a short write that must
+ * be committed while a transaction on the pool is still open, such as the mark that a call to
+ * Meta has started, written from inside the gate's transaction. A second connection from the
+ * pool for each of those transactions could take the whole pool and wait for ever.
+ */
+export function sideConnection(db: Db): Db {
+  const side = sideConnections.get(db)
+  if (side === undefined) throw new Error('sideConnection needs a database opened here')
+  return side
+}
+
+function createPool(connectionString: string, options: { log: Logger }, max: number) {
+  const pool = new pg.Pool({ connectionString, max })
   // A client losing its connection (a restarted server, pg_terminate_backend) emits 'error',
   // idle or checked out; unhandled, that ends the process. The query in flight fails, the pool
   // drops the client and the next query connects again.
@@ -106,14 +120,24 @@ function createPool(connectionString: string, options: { log: Logger; poolSize?:
   return pool
 }
 
-function wrapPool(pool: pg.Pool, embedded: boolean, afterClose: () => Promise<void>): Database {
+function wrapPool(
+  connectionString: string,
+  options: { log: Logger; poolSize?: number },
+  embedded: boolean,
+  afterClose: () => Promise<void>,
+): Database {
+  const pool = createPool(connectionString, options, options.poolSize ?? 10)
+  // pg connects on first use: a process that never needs the side connection never opens it.
+  const side = createPool(connectionString, options, 1)
+  const db = drizzle(pool, { schema })
+  sideConnections.set(db, drizzle(side, { schema }))
   let closing: Promise<void> | undefined
   return {
-    db: drizzle(pool, { schema }),
+    db,
     pool,
     embedded,
     close() {
-      closing ??= pool.end().then(afterClose)
+      closing ??= Promise.all([pool.end(), side.end()]).then(afterClose)
       return closing
     },
   }

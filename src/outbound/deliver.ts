@@ -4,13 +4,14 @@ import type { Logger } from 'pino'
 import type { GraphTarget } from '../whatsapp/graph-errors.js'
 import type { Recipient } from '../whatsapp/send-bodies.js'
 import { withTenant, type Tx } from '../db/tenant.js'
+import { sideConnection } from '../db/client.js'
 import { sendMessage, type SentMessage } from '../whatsapp/graph-client.js'
 import { refusalFor } from './gate-rules.js'
 import { requestFor, type SendContent } from './content.js'
 import { isSendingPaused, loadLeasedSend, recordOutcome } from './outbound.repo.js'
 import { loadGateTarget, type GateTarget } from './gate-target.js'
 import { recordCallResult, type CallResult } from './record-result.js'
-import { releaseLeases, type ClaimedSend } from './dispatch.repo.js'
+import { markCallStarted, releaseLeases, type ClaimedSend } from './dispatch.repo.js'
 import { touchConversation } from '../inbox/conversations.repo.js'
 import { storesMessageContent } from '../workspaces/settings.js'
 import type { NumberPacer } from './pacing.js'
@@ -30,7 +31,8 @@ type LeasedSend = NonNullable<Awaited<ReturnType<typeof loadLeasedSend>>>
 /**
  * Delivers one leased send: the gate decides again with the contact locked, and the call to
  * Meta happens under that lock, so a STOP being applied waits until the call is over and every
- * send checked after it sees the STOP. The outcome is written in a second transaction.
+ * send checked after it sees the STOP. The outcome is written in a second transaction. Returns
+ * the send's new state, or `lease_lost` when this worker's lease was no longer its own.
  */
 export async function deliverSend(deps: DeliverDeps, claimed: ClaimedSend): Promise<string> {
   const call = await withTenant(deps.db, claimed.workspaceId, (tx) =>
@@ -50,7 +52,9 @@ async function callUnderGate(
   claimed: ClaimedSend,
 ): Promise<GateOutcome> {
   const send = await loadLeasedSend(tx, claimed.id)
-  if (send?.state !== 'sending') return { kind: 'done', state: send?.state ?? 'missing' }
+  if (send?.state !== 'sending' || send.claimedAt?.getTime() !== claimed.claimedAt.getTime()) {
+    return { kind: 'done', state: LEASE_LOST }
+  }
   const target = await loadGateTarget(
     tx,
     { ...deps, workspaceId: send.workspaceId },
@@ -77,7 +81,37 @@ async function callUnderGate(
     await releaseLeases(tx, [send.id])
     return { kind: 'done', state: 'queued' }
   }
-  return callMeta(deps, send, target as GateTarget)
+  return markAndCall(deps, tx, { send, claimed, target: target as GateTarget })
+}
+
+// The lease ran out while this worker waited (a lock, a slot) and the send went back to the
+// queue: another worker owns it now.
+const LEASE_LOST = 'lease_lost'
+
+/**
+ * Marks the call as started, committed on its own connection (this transaction commits only
+ * after the call), then calls: after a crash, a send without the mark was never called and
+ * may go again.
+ */
+async function markAndCall(
+  deps: DeliverDeps,
+  tx: Tx,
+  leased: { send: LeasedSend; claimed: ClaimedSend; target: GateTarget },
+): Promise<GateOutcome> {
+  const { send, claimed } = leased
+  const marked = await withTenant(sideConnection(deps.db), send.workspaceId, (side) =>
+    markCallStarted(side, claimed, deps.now()),
+  ).catch((error: unknown) => {
+    deps.log.warn({ err: error, sendId: send.id }, 'the call could not be marked: not made')
+    return undefined
+  })
+  if (marked === undefined) {
+    // Not called (a dropped connection): back to the queue now, not when the lease runs out.
+    await releaseLeases(tx, [send.id])
+    return { kind: 'done', state: 'queued' }
+  }
+  if (!marked) return { kind: 'done', state: LEASE_LOST }
+  return callMeta(deps, send, leased.target)
 }
 
 function unsendable(send: LeasedSend, target: GateTarget | undefined): string | undefined {

@@ -6,6 +6,8 @@ export interface ClaimedSend {
   readonly id: string
   readonly workspaceId: string
   readonly rate: number
+  /** When this lease was taken: it tells this worker's lease from a later one. */
+  readonly claimedAt: Date
 }
 
 /** Meta's pair limit: one message per 6 seconds to the same person (reference §7). */
@@ -68,26 +70,66 @@ export async function claimDueSends(
       from due
     )
     update sends s set state = 'sending', attempts = s.attempts + 1,
-      claimed_at = ${options.now}, lease_until = ${options.leaseUntil}
+      claimed_at = ${options.now}, lease_until = ${options.leaseUntil}, call_started_at = null
     from (select id, rate from ranked where n <= cap order by n limit ${options.limit}) picked
     where s.id = picked.id and s.state = 'queued'
     returning s.id, s.workspace_id, picked.rate`)
-  return result.rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id, rate: r.rate }))
+  return result.rows.map((r) => ({
+    id: r.id,
+    workspaceId: r.workspace_id,
+    rate: r.rate,
+    claimedAt: options.now,
+  }))
 }
 
 /**
- * Sends whose lease ran out were cut off mid-attempt (a crash): Meta may have received them, so
- * they become `unknown` and are never sent again automatically. Returns how many.
+ * Marks, and commits, that this worker's call for the send starts now; false when its lease was
+ * taken away (ran out, and the send went back to the queue), and then it must not call.
+ * Written on a connection of its own while the gate's transaction waits for it, so it must not
+ * wait on a lock that transaction holds: the gate never writes the send row before the call,
+ * and a lock timeout turns any wait that long into an error instead of a hang.
  */
-export async function expireLeases(tx: Tx, now: Date): Promise<number> {
+export async function markCallStarted(tx: Tx, claimed: ClaimedSend, now: Date): Promise<boolean> {
+  await tx.execute(sql`set local lock_timeout = '5s'`)
   const result = await tx.execute(sql`
-    update sends s set state = 'unknown', lease_until = null,
-      last_error = '{"code": 0, "title": "the attempt was cut off; Meta may have the message"}',
-      content_enc = case when w.settings->'storeMessageContent' = 'false'::jsonb
-        then null else s.content_enc end
+    update sends set call_started_at = ${now}
+    where id = ${claimed.id} and state = 'sending' and claimed_at = ${claimed.claimedAt}`)
+  return result.rowCount === 1
+}
+
+/** What became of the leases that ran out. */
+export interface ExpiredLeases {
+  /** Cut off mid-call (a crash): Meta may have them. */
+  readonly unknown: number
+  /** Leased but never called: back in the queue. */
+  readonly requeued: number
+}
+
+/**
+ * Ends the leases that ran out (their worker crashed). A send whose call had started becomes
+ * `unknown`, never sent again automatically; one never called goes back to the queue as if
+ * never leased.
+ */
+export async function expireLeases(
+  tx: Tx,
+  now: Date,
+  workspaceIds?: readonly string[],
+): Promise<ExpiredLeases> {
+  // Every expression reads the row as it was: call_started_at before it is cleared.
+  const result = await tx.execute<{ state: string }>(sql`
+    update sends s set lease_until = null, call_started_at = null,
+      state = case when s.call_started_at is null then 'queued' else 'unknown' end,
+      attempts = case when s.call_started_at is null then s.attempts - 1 else s.attempts end,
+      last_error = case when s.call_started_at is null then s.last_error
+        else '{"code": 0, "title": "the attempt was cut off; Meta may have the message"}' end,
+      content_enc = case when s.call_started_at is not null
+        and w.settings->'storeMessageContent' = 'false'::jsonb then null else s.content_enc end
     from workspaces w
-    where w.id = s.workspace_id and s.state = 'sending' and s.lease_until < ${now}`)
-  return result.rowCount ?? 0
+    where w.id = s.workspace_id and s.state = 'sending' and s.lease_until < ${now}
+      and ${onlyIn(workspaceIds)}
+    returning s.state`)
+  const unknown = result.rows.filter((r) => r.state === 'unknown').length
+  return { unknown, requeued: result.rows.length - unknown }
 }
 
 /** When the next queued send becomes due, if any (paused workspaces wait for a resume). */
@@ -106,5 +148,5 @@ export async function nextDueAt(
 export async function releaseLeases(tx: Tx, ids: readonly string[]): Promise<void> {
   await tx.execute(sql`
     update sends set state = 'queued', attempts = attempts - 1, lease_until = null
-    where state = 'sending' and id::text in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`)
+    where state = 'sending' and call_started_at is null and id::text in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`)
 }

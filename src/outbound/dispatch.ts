@@ -45,8 +45,11 @@ export async function dispatchDueSends(
   only?: DispatchScope,
 ): Promise<DispatchReport> {
   const run = new DispatchRun(deps, only)
-  const expired = await withSystem(deps.db, (tx) => expireLeases(tx, deps.now()))
-  if (expired > 0) deps.log.warn({ expired }, 'sends cut off mid-call are marked unknown')
+  const expired = await withSystem(deps.db, (tx) =>
+    expireLeases(tx, deps.now(), only?.workspaceIds),
+  )
+  if (expired.unknown > 0) deps.log.warn(expired, 'sends cut off mid-call are marked unknown')
+  else if (expired.requeued > 0) deps.log.info(expired, 'leased sends never called are requeued')
   const started = Date.now()
   while (!deps.shutdown.aborted && Date.now() - started < RUN_BUDGET_MS) {
     if (run.waiting.length < MAX_IN_FLIGHT) run.waiting.push(...(await run.claim()))

@@ -84,6 +84,7 @@ export async function loadLeasedSend(tx: Tx, id: string) {
       consentEventId: sends.consentEventId,
       contentEnc: sends.contentEnc,
       attempts: sends.attempts,
+      claimedAt: sends.claimedAt,
       phoneNumberId: workspaces.phoneNumberId,
       accessTokenEnc: workspaces.accessTokenEnc,
       settings: workspaces.settings,
@@ -111,7 +112,13 @@ export async function recordOutcome(
   const ended = context.called ? { callEndedAt: context.now } : {}
   // In privacy mode the words are kept only while the send may still go.
   const forget = !context.keepContent && outcome.state !== 'queued' ? { contentEnc: null } : {}
-  const common = { ...ended, ...forget, leaseUntil: null, state: outcome.state }
+  const common = {
+    ...ended,
+    ...forget,
+    leaseUntil: null,
+    callStartedAt: null,
+    state: outcome.state,
+  }
   const fields =
     outcome.state === 'sent'
       ? { wamid: outcome.wamid, messageId: outcome.messageId ?? null, sentAt: context.now }

@@ -4,8 +4,11 @@ import { withSystem, withTenant } from '../../src/db/tenant.js'
 import { contacts, sends, workspaces } from '../../src/db/schema.js'
 import { dispatchDueSends } from '../../src/outbound/dispatch.js'
 import { mergeWorkspaceSettings } from '../../src/workspaces/workspaces.repo.js'
+import { queueSend } from '../../src/outbound/queue-send.js'
+import type { SendContent } from '../../src/outbound/content.js'
 import { FakeMetaGraph } from '../fakes/meta-graph.js'
 import { createTestApp, type TestApp } from './app.js'
+import { inboundMessage, randomPhone, receive } from './inbound.js'
 import { seedWorkspace, TEST_ACCESS_TOKEN } from './workspace.js'
 
 /** What a sending test file works with, from its beforeAll on. */
@@ -99,4 +102,38 @@ export function setLastInbound(t: TestApp, workspaceId: string, contactId: strin
   return withTenant(t.deps.db, workspaceId, (tx) =>
     tx.execute(sql`update contacts set last_inbound_at = ${at} where id = ${contactId}`),
   )
+}
+
+type SeededWorkspace = Awaited<ReturnType<typeof seedWorkspace>>
+
+/** A new contact who has just written "Hello", so the 24-hour window is open. */
+export async function contactWhoWrote(t: TestApp, ws: SeededWorkspace) {
+  const phone = randomPhone()
+  await receive(t, inboundMessage(ws.phoneNumberId, { from: phone, text: 'Hello' }))
+  return { phone, id: (await contactByPhone(t, ws.workspaceId, phone)).id }
+}
+
+/** Queues through the gate as any sender does (a template as marketing); returns the send id. */
+export async function queueThroughGate(
+  t: TestApp,
+  ws: SeededWorkspace,
+  send: { contactId: string; content: SendContent },
+) {
+  const { contactId, content } = send
+  const result = await withTenant(t.deps.db, ws.workspaceId, (tx) =>
+    queueSend(
+      tx,
+      { workspaceId: ws.workspaceId, cipher: t.deps.cipher, now: t.clock.now() },
+      { contactId, content, origin: 'api' },
+    ),
+  )
+  if (!('queued' in result)) throw new Error(`refused: ${result.refused}`)
+  return result.queued.id
+}
+
+/** One send of a workspace. */
+export async function sendRow(t: TestApp, workspaceId: string, id: string) {
+  const row = (await sendsOf(t, workspaceId)).find((s) => s.id === id)
+  if (!row) throw new Error('no send')
+  return row
 }

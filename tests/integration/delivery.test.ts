@@ -1,10 +1,13 @@
 import { createServer, type AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { seedWorkspace } from '../helpers/workspace.js'
-import { envelope, inboundMessage, randomPhone, randomWamid, receive } from '../helpers/inbound.js'
+import { inboundMessage, receive } from '../helpers/inbound.js'
 import {
   contactByPhone,
+  contactWhoWrote as writtenContact,
   dispatchFor,
+  queueThroughGate,
+  sendRow as oneSend,
   sendsOf,
   setWorkspaceSettings,
   useSendingSuite,
@@ -12,42 +15,22 @@ import {
 } from '../helpers/sending.js'
 import { graphError } from '../fakes/meta-graph.js'
 import { metaTemplate, syncTemplatesInto } from '../helpers/templates.js'
-import { sql } from 'drizzle-orm'
-import { withSystem, withTenant } from '../../src/db/tenant.js'
-import { queueSend } from '../../src/outbound/queue-send.js'
 import type { SendContent } from '../../src/outbound/content.js'
 
 const suite = useSendingSuite('Delivery')
 
 type Workspace = Awaited<ReturnType<typeof seedWorkspace>>
 
-async function contactWhoWrote(ws: Workspace) {
-  const phone = randomPhone()
-  await receive(suite.t, inboundMessage(ws.phoneNumberId, { from: phone, text: 'Hello' }))
-  return { phone, id: (await contactByPhone(suite.t, ws.workspaceId, phone)).id }
-}
+const contactWhoWrote = (ws: Workspace) => writtenContact(suite.t, ws)
 
 const text = (body: string): SendContent => ({ kind: 'text', text: body })
 const promo: SendContent = { kind: 'template', template: { name: 'promo', language: 'en_US' } }
 
 /** Queues through the gate as any sender does; returns the send id. */
-async function queue(ws: Workspace, contactId: string, content = text('Hi')) {
-  const result = await withTenant(suite.t.deps.db, ws.workspaceId, (tx) =>
-    queueSend(
-      tx,
-      { workspaceId: ws.workspaceId, cipher: suite.t.deps.cipher, now: suite.t.clock.now() },
-      { contactId, content, origin: 'api' },
-    ),
-  )
-  if (!('queued' in result)) throw new Error(`refused: ${result.refused}`)
-  return result.queued.id
-}
+const queue = (ws: Workspace, contactId: string, content = text('Hi')) =>
+  queueThroughGate(suite.t, ws, { contactId, content })
 
-async function sendRow(ws: Workspace, id: string) {
-  const row = (await sendsOf(suite.t, ws.workspaceId)).find((s) => s.id === id)
-  if (!row) throw new Error('no send')
-  return row
-}
+const sendRow = (ws: Workspace, id: string) => oneSend(suite.t, ws.workspaceId, id)
 
 /** The URL of a loopback port nothing listens on (connections are refused). */
 async function closedPort(): Promise<string> {
@@ -189,41 +172,6 @@ describe('a workspace that stores no message content', () => {
     expect(suite.meta.sendsTo(`+${reached.phone}`).map((s) => s.body.text?.body)).toEqual([
       'See you at 8',
     ])
-  })
-})
-
-describe('a call cut off', () => {
-  it('is never resent, and a status Meta sends for it later settles it', async () => {
-    const ws = await seedWorkspace(suite.t.deps, 'Cut off')
-    const contact = await contactWhoWrote(ws)
-    const id = await queue(ws, contact.id)
-    // As a crash mid-call leaves it: leased, and the lease run out.
-    await withSystem(suite.t.deps.db, (tx) =>
-      tx.execute(
-        sql`update sends set state = 'sending', lease_until = now() - interval '1 second' where id = ${id}`,
-      ),
-    )
-    await dispatchFor(suite.jobDeps, ws.workspaceId)
-    expect((await sendRow(ws, id)).state).toBe('unknown')
-    expect(suite.meta.sendsTo(`+${contact.phone}`)).toHaveLength(0)
-    const wamid = randomWamid()
-    await receive(
-      suite.t,
-      envelope(ws.phoneNumberId, {
-        statuses: [
-          {
-            id: wamid,
-            status: 'delivered',
-            timestamp: String(Math.floor(Date.now() / 1000)),
-            recipient_id: contact.phone,
-            biz_opaque_callback_data: id,
-          },
-        ],
-      }),
-    )
-    const settled = await sendRow(ws, id)
-    expect(settled).toMatchObject({ state: 'sent', wamid })
-    expect(settled.messageId).not.toBeNull()
   })
 })
 

@@ -17,9 +17,10 @@ import { contacts, messages, type MessageFailure } from './messaging.js'
 
 export const SEND_STATES = ['queued', 'sending', 'sent', 'failed', 'skipped', 'unknown'] as const
 /**
- * queued: waiting (or retrying) · sending: leased, the call to Meta may be under way · sent:
- * Meta accepted it · failed: Meta refused it for good · skipped: the gate refused it before
- * the call · unknown: the call was cut off, so Meta may have it; never retried automatically.
+ * queued: waiting (or retrying) · sending: leased; the call to Meta is under way once
+ * `call_started_at` is set · sent: Meta accepted it · failed: Meta refused it for good ·
+ * skipped: the gate refused it before the call · unknown: the call was cut off, so Meta may
+ * have it; never retried automatically.
  */
 export type SendState = (typeof SEND_STATES)[number]
 
@@ -55,6 +56,9 @@ export const sends = pgTable(
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
     claimedAt: timestamp('claimed_at', { withTimezone: true }),
     leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    // Set, and committed, just before the call to Meta: a lease that runs out without it was
+    // never called and goes back to the queue; with it, Meta may have the message (`unknown`).
+    callStartedAt: timestamp('call_started_at', { withTimezone: true }),
     lastError: jsonb('last_error').$type<MessageFailure>(),
     wamid: text('wamid'),
     messageId: uuid('message_id').references(() => messages.id, { onDelete: 'set null' }),

@@ -1,0 +1,1 @@
+ALTER TABLE "sends" ADD COLUMN "call_started_at" timestamp with time zone;
