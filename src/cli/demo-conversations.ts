@@ -4,7 +4,7 @@ import type { FieldCipher } from '../crypto/field-cipher.js'
 import type { ChangeValue, InboundMessage } from '../whatsapp/cloud-api.js'
 import { consentSettingsOf } from '../consent/settings.js'
 import { applyChange } from '../webhooks/apply-change.js'
-import { touchConversation } from '../inbox/conversations.repo.js'
+import { noteActivity } from '../conversations/activity.js'
 import { insertMessage } from '../messages/messages.repo.js'
 import { resolveContact } from '../contacts/resolve-contact.js'
 
@@ -122,6 +122,6 @@ async function insertReply(
   })
   if (reply.contactId) {
     const activity = { workspaceId: scope.workspaceId, contactId: reply.contactId }
-    await touchConversation(tx, { ...activity, messageAt: sentAt })
+    await noteActivity(tx, { ...activity, messageAt: sentAt })
   }
 }

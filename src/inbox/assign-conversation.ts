@@ -4,7 +4,8 @@ import type { Tx } from '../db/tenant.js'
 import { isUuid } from '../db/tenant.js'
 import { AppError } from '../errors.js'
 import { auditRequest } from '../audit/actor.js'
-import { isActiveUser, setAssignee } from './conversations.repo.js'
+import { setAssignee } from '../conversations/conversations.repo.js'
+import { isActiveUser } from './assignees.repo.js'
 import type { ConversationRow } from './inbox.repo.js'
 
 /**

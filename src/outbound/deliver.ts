@@ -11,7 +11,7 @@ import { isSendingPaused, loadLeasedSend, recordOutcome } from './outbound.repo.
 import { loadGateTarget, type GateTarget } from './gate-target.js'
 import { recordCallResult, type CallResult } from './record-result.js'
 import { releaseLeases, type ClaimedSend } from './dispatch.repo.js'
-import { touchConversation } from '../inbox/conversations.repo.js'
+import { noteActivity } from '../conversations/activity.js'
 import { storesMessageContent } from '../workspaces/settings.js'
 import type { NumberPacer } from './pacing.js'
 
@@ -65,7 +65,7 @@ async function callUnderGate(
       : ({ state: 'failed', error: { code: 0, title: problem ?? '' } } as const)
     const keepContent = storesMessageContent(send.settings)
     await recordOutcome(tx, send.id, outcome, { now, called: false, keepContent })
-    await touchConversation(tx, { workspaceId: send.workspaceId, contactId: send.contactId })
+    await noteActivity(tx, { workspaceId: send.workspaceId, contactId: send.contactId })
     return { kind: 'done', state: outcome.state }
   }
   // The number's slot is taken right before the call, so Meta sees the rate we keep. The wait

@@ -6,7 +6,7 @@ import { GraphError } from '../whatsapp/graph-errors.js'
 import { GraphUnreachableError, type SentMessage } from '../whatsapp/graph-client.js'
 import { storesMessageContent } from '../workspaces/settings.js'
 import { upsertSentMessage } from '../messages/messages.repo.js'
-import { touchConversation } from '../inbox/conversations.repo.js'
+import { noteActivity } from '../conversations/activity.js'
 import { recordConsentChange } from '../consent/record-consent.js'
 import { actionForError, MARKETING_STOPPED, type SendErrorAction } from './error-classes.js'
 import { displayText, messageTypeOf, type SendContent } from './content.js'
@@ -50,7 +50,7 @@ export async function recordCallResult(
     const { wamid } = call.sent
     const messageId = await storeSentMessage(tx, deps, call, { wamid, ...context })
     await recordOutcome(tx, call.send.id, { state: 'sent', wamid, messageId }, context)
-    await touchConversation(tx, touched)
+    await noteActivity(tx, touched)
     return 'sent'
   }
   const failure = failureOf(call.error)
@@ -66,7 +66,7 @@ export async function recordCallResult(
       'Meta refused the workspace: sending paused',
     )
   }
-  await touchConversation(tx, touched)
+  await noteActivity(tx, touched)
   return outcome.state
 }
 
