@@ -95,7 +95,13 @@ export async function recordConsentChange(
     })
     // Whatever was queued for them goes at once, in one statement, not one by one at dispatch.
     const refusal = SKIPPED_BY[next]
-    if (changed && refusal) await skipQueuedSends(tx, change.contactId, refusal)
+    if (changed && refusal) {
+      await skipQueuedSends(tx, {
+        workspaceId: deps.workspaceId,
+        contactId: change.contactId,
+        refusal,
+      })
+    }
     // An open thread swaps its composer for the notice (or back) on the live feed.
     await noteActivity(tx, { workspaceId: deps.workspaceId, contactId: change.contactId })
   }

@@ -8,7 +8,8 @@ import { readConsentLog } from '../consent/consent-log.js'
 import { consentEntryView } from '../consent/console.js'
 import { markConversationRead } from '../conversations/conversations.repo.js'
 import { listAssignableUsers } from './assignees.repo.js'
-import { loadInboxSettings, masksPhonesFor, type InboxSettings } from './settings.js'
+import { masksPhonesFor, type InboxSettings } from './settings.js'
+import { loadWorkspaceSettings } from '../workspaces/workspaces.repo.js'
 import { findLatestInboundWamid } from './thread.repo.js'
 import { loadThreadEntries, openConversation } from './load-conversation.js'
 import type { ThreadLook } from './thread-view.js'
@@ -53,7 +54,7 @@ export async function readConversation(
 ) {
   if (!(await markConversationRead(tx, opened.id))) return
   const { workspaceId } = currentPrincipal(c)
-  const settings = known ?? (await loadInboxSettings(tx, workspaceId))
+  const settings = known ?? (await loadWorkspaceSettings(tx, workspaceId)).inbox
   if (!settings.markAsRead) return
   const wamid = await findLatestInboundWamid(tx, opened.contactId)
   if (wamid)
@@ -78,7 +79,7 @@ export async function loadConversationPage(
   const { conversation, contact } = opened
   const principal = currentPrincipal(c)
   // One read of the workspace's settings serves the masking and the mark-as-read.
-  const settings = await loadInboxSettings(tx, principal.workspaceId)
+  const settings = (await loadWorkspaceSettings(tx, principal.workspaceId)).inbox
   await readConversation(c, tx, conversation, settings)
   const maskPhone = masksPhonesFor(principal.role, settings)
   const composerOptions = { conversationId: id, now: deps.now(), timeZone, flash }

@@ -12,7 +12,6 @@ import { loadGateTarget, type GateTarget } from './gate-target.js'
 import { recordCallResult, type CallResult } from './record-result.js'
 import { releaseLeases, type ClaimedSend } from './dispatch.repo.js'
 import { noteActivity } from '../conversations/activity.js'
-import { storesMessageContent } from '../workspaces/settings.js'
 import type { NumberPacer } from './pacing.js'
 
 /** What delivering a send needs. */
@@ -63,7 +62,7 @@ async function callUnderGate(
     const outcome = refusal
       ? ({ state: 'skipped', reason: refusal } as const)
       : ({ state: 'failed', error: { code: 0, title: problem ?? '' } } as const)
-    const keepContent = storesMessageContent(send.settings)
+    const keepContent = send.settings.storeMessageContent
     await recordOutcome(tx, send.id, outcome, { now, called: false, keepContent })
     await noteActivity(tx, { workspaceId: send.workspaceId, contactId: send.contactId })
     return { kind: 'done', state: outcome.state }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
+import { settingsOfWorkspaces } from '../workspaces/workspaces.repo.js'
 
 /** A send leased to this worker, with its number's throughput per second. */
 export interface ClaimedSend {
@@ -10,8 +11,6 @@ export interface ClaimedSend {
 
 /** Meta's pair limit: one message per 6 seconds to the same person (reference §7). */
 export const PAIR_SPACING_MS = 6000
-/** Meta's default throughput per business number (reference §7). */
-export const DEFAULT_MESSAGES_PER_SECOND = 80
 
 // All workspaces, or only these.
 function onlyIn(workspaceIds: readonly string[] | undefined) {
@@ -20,10 +19,16 @@ function onlyIn(workspaceIds: readonly string[] | undefined) {
   return sql`s.workspace_id::text in (select jsonb_array_elements_text(${ids}::jsonb))`
 }
 
-// The same rule as messagesPerSecondOf: a positive whole number, else Meta's default.
-const rateOf = sql.raw(`coalesce(case when jsonb_typeof(w.settings->'messagesPerSecond') = 'number'
-  and (w.settings->>'messagesPerSecond')::numeric >= 1
-  then floor((w.settings->>'messagesPerSecond')::numeric)::int end, ${DEFAULT_MESSAGES_PER_SECOND})`)
+// Each workspace's rate as the settings schema reads it, for the claim query.
+async function ratesOfDueWorkspaces(tx: Tx, now: Date, workspaceIds?: readonly string[]) {
+  const due = await settingsOfWorkspaces(
+    tx,
+    sql`w.sending_paused_at is null and exists (select 1 from sends s where s.workspace_id = w.id
+      and s.state = 'queued' and s.next_attempt_at <= ${now} and ${onlyIn(workspaceIds)})`,
+  )
+  const rates = Object.fromEntries(due.map((w) => [w.id, w.settings.messagesPerSecond]))
+  return sql`(${JSON.stringify(rates)}::jsonb ->> s.workspace_id::text)::int`
+}
 
 // A STOP or START is answered before anything else waiting for that person or that number.
 const confirmationFirst = sql.raw(
@@ -50,6 +55,7 @@ export async function claimDueSends(
   // One claim at a time across every instance: claims are short, and two claimers could
   // otherwise pick two sends to one contact, or deadlock on overlapping rows.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext('parley:claim-sends'))`)
+  const rateOf = await ratesOfDueWorkspaces(tx, options.now, options.workspaceIds)
   const result = await tx.execute<{ id: string; workspace_id: string; rate: number }>(sql`
     with due as (
       select distinct on (s.contact_id) s.id, s.workspace_id, s.created_at, ${confirmationFirst},
@@ -80,13 +86,20 @@ export async function claimDueSends(
  * they become `unknown` and are never sent again automatically. Returns how many.
  */
 export async function expireLeases(tx: Tx, now: Date): Promise<number> {
+  const cutOff = sql`s.state = 'sending' and s.lease_until < ${now}`
+  const involved = await settingsOfWorkspaces(
+    tx,
+    sql`exists (select 1 from sends s where s.workspace_id = w.id and ${cutOff})`,
+  )
+  // In privacy mode the words are kept only while the send may still go.
+  const forget = involved.filter((w) => !w.settings.storeMessageContent).map((w) => w.id)
   const result = await tx.execute(sql`
     update sends s set state = 'unknown', lease_until = null,
       last_error = '{"code": 0, "title": "the attempt was cut off; Meta may have the message"}',
-      content_enc = case when w.settings->'storeMessageContent' = 'false'::jsonb
-        then null else s.content_enc end
-    from workspaces w
-    where w.id = s.workspace_id and s.state = 'sending' and s.lease_until < ${now}`)
+      content_enc = case when s.workspace_id::text in
+        (select jsonb_array_elements_text(${JSON.stringify(forget)}::jsonb)) then null
+        else s.content_enc end
+    where ${cutOff}`)
   return result.rowCount ?? 0
 }
 

@@ -99,7 +99,7 @@ async function store(
       phoneNumberId: connection.phoneNumberId,
       wabaId: connection.wabaId,
       accessTokenEnc: accessToken === undefined ? undefined : deps.cipher.encrypt(accessToken),
-      checkedNumber: { ...number },
+      checkedNumber: number,
     })
   } catch (error) {
     // Webhooks find their workspace by this id, so two workspaces cannot share it.

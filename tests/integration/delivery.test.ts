@@ -199,6 +199,26 @@ describe('a workspace that stores no message content', () => {
 })
 
 describe('a call cut off', () => {
+  it('keeps its words only where the workspace stores message content', async () => {
+    const open = await seedWorkspace(suite.t.deps, 'Cut off, open')
+    const closed = await seedWorkspace(suite.t.deps, 'Cut off, private')
+    await setWorkspaceSettings(suite.t, closed.workspaceId, { storeMessageContent: false })
+    const ids = [
+      await queue(open, (await contactWhoWrote(open)).id),
+      await queue(closed, (await contactWhoWrote(closed)).id),
+    ]
+    await withSystem(suite.t.deps.db, (tx) =>
+      tx.execute(sql`update sends set state = 'sending', lease_until = now() - interval '1 second'
+        where id::text in (${ids[0]}, ${ids[1]})`),
+    )
+    await dispatchFor(suite.jobDeps, closed.workspaceId)
+    const kept = await sendRow(open, ids[0] ?? '')
+    const forgotten = await sendRow(closed, ids[1] ?? '')
+    expect(kept).toMatchObject({ state: 'unknown' })
+    expect(kept.contentEnc).not.toBeNull()
+    expect(forgotten).toMatchObject({ state: 'unknown', contentEnc: null })
+  })
+
   it('is never resent, and a status Meta sends for it later settles it', async () => {
     const ws = await seedWorkspace(suite.t.deps, 'Cut off')
     const contact = await contactWhoWrote(ws)
