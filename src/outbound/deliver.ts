@@ -12,6 +12,7 @@ import { loadGateTarget, type GateTarget } from './gate-target.js'
 import { recordCallResult, type CallResult } from './record-result.js'
 import { releaseLeases, type ClaimedSend } from './dispatch.repo.js'
 import { noteActivity } from '../conversations/activity.js'
+import { loadWhatsAppCredentials, type WhatsAppCredentials } from '../credentials/whatsapp.js'
 import type { NumberPacer } from './pacing.js'
 
 /** What delivering a send needs. */
@@ -55,9 +56,10 @@ async function callUnderGate(
     { ...deps, workspaceId: send.workspaceId },
     send.contactId,
   )
+  const whatsapp = await loadWhatsAppCredentials(tx, deps.cipher, send.workspaceId)
   const now = deps.now()
   const refusal = target ? refusalFor(target, send, now) : 'contact_opted_out'
-  const problem = refusal ? undefined : unsendable(send, target)
+  const problem = refusal ? undefined : unsendable(send, whatsapp, target)
   if (refusal || problem) {
     const outcome = refusal
       ? ({ state: 'skipped', reason: refusal } as const)
@@ -76,11 +78,15 @@ async function callUnderGate(
     await releaseLeases(tx, [send.id])
     return { kind: 'done', state: 'queued' }
   }
-  return callMeta(deps, send, target as GateTarget)
+  return callMeta(deps, { send, target: target as GateTarget, whatsapp })
 }
 
-function unsendable(send: LeasedSend, target: GateTarget | undefined): string | undefined {
-  if (!send.phoneNumberId || !send.accessTokenEnc)
+function unsendable(
+  send: LeasedSend,
+  whatsapp: WhatsAppCredentials | undefined,
+  target: GateTarget | undefined,
+): string | undefined {
+  if (!whatsapp?.phoneNumberId || !whatsapp.accessToken)
     return 'the workspace has no WhatsApp number connected'
   if (!send.contentEnc) return 'the send has no content'
   if (!target?.phoneEnc && !target?.bsuid) return 'the contact has no phone number or BSUID'
@@ -89,19 +95,18 @@ function unsendable(send: LeasedSend, target: GateTarget | undefined): string | 
 
 async function callMeta(
   deps: DeliverDeps,
-  send: LeasedSend,
-  target: GateTarget,
+  call: { send: LeasedSend; target: GateTarget; whatsapp: WhatsAppCredentials | undefined },
 ): Promise<CallResult> {
   const { cipher } = deps
+  const { send, target } = call
   const content = JSON.parse(cipher.decrypt(send.contentEnc ?? '')) as SendContent
   const recipient: Recipient = target.phoneEnc
     ? { phone: cipher.decrypt(target.phoneEnc) }
     : { bsuid: target.bsuid ?? '' }
-  const phoneNumberId = send.phoneNumberId ?? ''
   const sender = {
     ...deps.graph,
-    phoneNumberId,
-    accessToken: cipher.decrypt(send.accessTokenEnc ?? ''),
+    phoneNumberId: call.whatsapp?.phoneNumberId ?? '',
+    accessToken: call.whatsapp?.accessToken ?? '',
   }
   let sent: SentMessage | undefined
   let error: unknown

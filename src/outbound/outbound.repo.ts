@@ -74,8 +74,6 @@ export async function loadLeasedSend(tx: Tx, id: string) {
       consentEventId: sends.consentEventId,
       contentEnc: sends.contentEnc,
       attempts: sends.attempts,
-      phoneNumberId: workspaces.phoneNumberId,
-      accessTokenEnc: workspaces.accessTokenEnc,
       settings: workspaces.settings,
     })
     .from(sends)
