@@ -1,6 +1,6 @@
 import type { AppDeps, Principal } from '../http/env.js'
 import { withTenant } from '../db/tenant.js'
-import { signSessionToken } from '../http/session.js'
+import { signSessionToken } from './session-token.js'
 import { findLiveSession, insertSession, revokeSession, touchSession } from './auth.repo.js'
 
 /** A session ends after this long without a request. */

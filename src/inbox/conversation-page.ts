@@ -14,7 +14,7 @@ import { findLatestInboundWamid } from './thread.repo.js'
 import { loadThreadEntries, openConversation } from './load-conversation.js'
 import type { ThreadLook } from './thread-view.js'
 import { loadComposer, type ComposerFlash } from './composer.js'
-import { enqueueAfterCommit } from '../jobs/runner.js'
+import { enqueueAfterCommit } from '../jobs/after-commit.js'
 import { viewerOf } from './scope.js'
 
 const RECENT_CONSENT = { fallback: 5, max: 5 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import type { JobDeps } from '../jobs/registry.js'
+import type { JobDeps } from '../jobs/types.js'
 import { withTenant, type Tx } from '../db/tenant.js'
 import { loadWhatsAppCredentials } from '../credentials/whatsapp.js'
 import { GraphError } from '../whatsapp/graph-errors.js'

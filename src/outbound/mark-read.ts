@@ -1,5 +1,5 @@
 import { withTenant } from '../db/tenant.js'
-import type { JobDeps } from '../jobs/registry.js'
+import type { JobDeps } from '../jobs/types.js'
 import { loadWhatsAppCredentials } from '../credentials/whatsapp.js'
 import { loadSendingPause } from '../workspaces/settings.js'
 import { markRead } from '../whatsapp/graph-client.js'
