@@ -113,4 +113,3 @@ export const JOBS = {
     run: (deps) => syncAllTemplates(deps),
   }),
 } as const satisfies Record<JobName, JobDefinition<z.ZodType>>
-
