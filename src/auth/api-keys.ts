@@ -3,7 +3,6 @@ import type { AppDeps, Principal } from '../http/env.js'
 import { isUuid, withSystem, withTenant, type Tx } from '../db/tenant.js'
 import { AppError } from '../errors.js'
 import type { Role } from '../db/schema.js'
-import { timeZoneOf } from '../console/time-zone.js'
 import {
   findApiKeyByHash,
   insertApiKey,
@@ -52,7 +51,7 @@ export async function authenticateApiKey(
     workspaceId: row.workspaceId,
     role: row.role,
     name: row.name,
-    timeZone: timeZoneOf(found.workspaceSettings),
+    timeZone: found.workspaceSettings.timezone,
   }
 }
 

@@ -2,6 +2,7 @@ import { and, desc, eq, gt, inArray, isNull, like, lt, ne, or, sql } from 'drizz
 import type { Tx } from '../db/tenant.js'
 import { apiKeys, loginThrottle, sessions, users, workspaces } from '../db/schema.js'
 import type { ThrottleState } from './throttle-rules.js'
+import { parseSettings } from '../workspaces/settings-schema.js'
 
 /** The user row behind an email, across workspaces (system transaction only). */
 export async function findUserByEmail(tx: Tx, email: string) {
@@ -101,7 +102,7 @@ export async function findLiveSession(tx: Tx, sessionId: string, now: Date) {
         eq(users.active, true),
       ),
     )
-  return row
+  return row && { ...row, workspaceSettings: parseSettings(row.workspaceSettings) }
 }
 
 /** Records activity on a session (idle expiry counts from here). */
@@ -149,7 +150,7 @@ export async function findApiKeyByHash(tx: Tx, keyHash: string) {
     .from(apiKeys)
     .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
     .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
-  return row
+  return row && { ...row, workspaceSettings: parseSettings(row.workspaceSettings) }
 }
 
 /** Stores a new API key (its hash only). */

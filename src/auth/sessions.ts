@@ -1,7 +1,6 @@
 import type { AppDeps, Principal } from '../http/env.js'
 import { withTenant } from '../db/tenant.js'
-import { timeZoneOf } from '../console/time-zone.js'
-import { signSessionToken } from '../http/session.js'
+import { signSessionToken } from './session-token.js'
 import { findLiveSession, insertSession, revokeSession, touchSession } from './auth.repo.js'
 
 /** A session ends after this long without a request. */
@@ -59,7 +58,7 @@ export async function loadActiveSession(
       email: user.email,
       sessionId,
       mustChangePassword: user.mustChangePassword,
-      timeZone: timeZoneOf(row.workspaceSettings),
+      timeZone: row.workspaceSettings.timezone,
     }
   })
 }

@@ -1,4 +1,4 @@
-import type { JobDeps } from '../jobs/registry.js'
+import type { JobDeps } from '../jobs/types.js'
 import { AppError } from '../errors.js'
 import { isUuid } from '../db/tenant.js'
 import { verifyAuditChains } from '../audit/verify.js'

@@ -1,4 +1,4 @@
-import type { JobDeps } from '../jobs/registry.js'
+import type { JobDeps } from '../jobs/types.js'
 import { withSystem, withTenant, isUuid } from '../db/tenant.js'
 import { AppError } from '../errors.js'
 import { createWorkspace } from '../workspaces/create-workspace.js'

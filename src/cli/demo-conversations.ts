@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto'
 import type { Tx } from '../db/tenant.js'
 import type { FieldCipher } from '../crypto/field-cipher.js'
 import type { ChangeValue, InboundMessage } from '../whatsapp/cloud-api.js'
-import { consentSettingsOf } from '../consent/settings.js'
+import { parseSettings } from '../workspaces/settings-schema.js'
 import { applyChange } from '../webhooks/apply-change.js'
-import { touchConversation } from '../inbox/conversations.repo.js'
+import { noteActivity } from '../conversations/activity.js'
 import { insertMessage } from '../messages/messages.repo.js'
 import { resolveContact } from '../contacts/resolve-contact.js'
 
@@ -86,7 +86,7 @@ export async function loadDemoConversations(
     roundRobin: false,
     receivedAt: scope.now,
     eventId: 0,
-    consent: consentSettingsOf({}),
+    consent: parseSettings({}).consent,
   }
   for (const [index, contact] of CONTACTS.entries()) {
     const theirs = contact.lines.filter((line) => line[1] === 'them')
@@ -122,6 +122,6 @@ async function insertReply(
   })
   if (reply.contactId) {
     const activity = { workspaceId: scope.workspaceId, contactId: reply.contactId }
-    await touchConversation(tx, { ...activity, messageAt: sentAt })
+    await noteActivity(tx, { ...activity, messageAt: sentAt })
   }
 }

@@ -1,4 +1,4 @@
-import type { JobDeps } from '../jobs/registry.js'
+import type { JobDeps } from '../jobs/types.js'
 import { AppError } from '../errors.js'
 import { replayWebhookEvents } from '../webhooks/replay.js'
 import { readFlags } from './args.js'

@@ -3,7 +3,7 @@ import type { FieldCipher } from '../crypto/field-cipher.js'
 import type { ConsentMethod, ConsentScope } from '../db/schema.js'
 import { eventApplies } from './state-rules.js'
 import { insertConsentEvent, lockContactConsent, setContactConsent } from './consent.repo.js'
-import { touchConversation } from '../inbox/conversations.repo.js'
+import { noteActivity } from '../conversations/activity.js'
 import { skipQueuedSends } from '../outbound/outbound.repo.js'
 
 // What a new state refuses of the sends already queued to the contact.
@@ -95,9 +95,15 @@ export async function recordConsentChange(
     })
     // Whatever was queued for them goes at once, in one statement, not one by one at dispatch.
     const refusal = SKIPPED_BY[next]
-    if (changed && refusal) await skipQueuedSends(tx, change.contactId, refusal)
+    if (changed && refusal) {
+      await skipQueuedSends(tx, {
+        workspaceId: deps.workspaceId,
+        contactId: change.contactId,
+        refusal,
+      })
+    }
     // An open thread swaps its composer for the notice (or back) on the live feed.
-    await touchConversation(tx, { workspaceId: deps.workspaceId, contactId: change.contactId })
+    await noteActivity(tx, { workspaceId: deps.workspaceId, contactId: change.contactId })
   }
   return { eventId, previous: current.state, next, changed }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_CONFIRMATIONS, DEFAULT_KEYWORDS, type ConsentOverrides } from './rules.js'
-import { consentSettingsOf } from './settings.js'
+import { parseSettings } from '../workspaces/settings-schema.js'
 import {
   consentFormFor,
   consentFormFromFields,
@@ -11,7 +11,7 @@ import {
   type LanguageFields,
 } from './settings-form.js'
 
-const untouched = consentFormFor(consentSettingsOf({}), 80)
+const untouched = consentFormFor(parseSettings({}).consent, 80)
 
 // The form as a browser posts it (CRLF line ends), with some fields replaced.
 function posted(changes: Record<string, string> = {}): Record<string, string> {
@@ -93,7 +93,7 @@ describe('consentFormFor', () => {
       fr: { optOut: { add: ['arrêt'] }, optIn: { add: ['commencer'] } },
     }
     const form = consentFormFor(
-      consentSettingsOf({ consent: { overrides, optOutButtons: ['No'] } }),
+      parseSettings({ consent: { overrides, optOutButtons: ['No'] } }).consent,
       20,
     )
     expect(form.languages.find((l) => l.code === 'en')?.optOut).not.toMatch(/^cancel$/m)

@@ -1,6 +1,4 @@
 import { z } from 'zod'
-import type { Tx } from '../db/tenant.js'
-import { mergeWorkspaceSettings } from '../workspaces/workspaces.repo.js'
 import {
   DEFAULT_KEYWORDS,
   foldKeyword,
@@ -41,15 +39,31 @@ export const consentSettingsSchema = z.object({
   optOutButtons: z.array(z.string().min(1).max(256)).max(50),
 })
 
-/** A workspace's stored consent settings; anything missing or unreadable falls back to defaults. */
-export function consentSettingsOf(settings: unknown): WorkspaceConsent {
-  const stored = (settings as { consent?: unknown } | null)?.consent
-  const parsed = consentSettingsSchema.partial().safeParse(stored ?? {})
+/**
+ * The consent part of the workspace settings schema: anything missing or unreadable falls back
+ * to the defaults.
+ */
+export const consentPart = z.unknown().optional().transform(consentOf)
+
+const storedConsent = consentSettingsSchema.partial()
+
+function consentOf(stored: unknown): WorkspaceConsent {
+  const parsed = storedConsent.safeParse(stored ?? {})
   const overrides = (parsed.success ? parsed.data.overrides : undefined) ?? {}
   const optOutButtons = (parsed.success ? parsed.data.optOutButtons : undefined) ?? [
     ...DEFAULT_OPT_OUT_BUTTONS,
   ]
-  return { lists: mergeWorkspaceLists(DEFAULT_KEYWORDS, overrides), overrides, optOutButtons }
+  // Folding every keyword of every language takes about a millisecond, and most readers of the
+  // settings (each request's session, each send) never look at the lists.
+  let lists: ConsentKeywordLists | undefined
+  return {
+    get lists() {
+      lists ??= mergeWorkspaceLists(DEFAULT_KEYWORDS, overrides)
+      return lists
+    },
+    overrides,
+    optOutButtons,
+  }
 }
 
 /** True when a tapped button's payload or label is one of the workspace's opt-out buttons. */
@@ -63,10 +77,3 @@ export function isOptOutButton(
 
 /** A workspace's consent settings as stored in `settings.consent`. */
 export type ConsentSettings = z.infer<typeof consentSettingsSchema>
-
-/** Replaces a workspace's consent settings (its other settings are kept). */
-export async function saveConsentSettings(tx: Tx, workspaceId: string, consent: ConsentSettings) {
-  // consentSettingsOf falls back to the defaults on a value it cannot read, so a malformed write
-  // would silently undo the workspace's edits: it is refused here instead.
-  await mergeWorkspaceSettings(tx, workspaceId, { consent: consentSettingsSchema.parse(consent) })
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isTimeZone, nextDay, startOfDay, timeZoneChoices, timeZoneOf } from './time-zone.js'
+import { isTimeZone, nextDay, startOfDay, timeZoneChoices } from './time-zone.js'
 
 describe('isTimeZone', () => {
   it.each([
@@ -14,18 +14,6 @@ describe('isTimeZone', () => {
     ['', false],
   ])('%s: %s', (name, expected) => {
     expect(isTimeZone(name)).toBe(expected)
-  })
-})
-
-describe('timeZoneOf', () => {
-  it.each([
-    [{ timezone: 'Asia/Jakarta' }, 'Asia/Jakarta'],
-    [{}, 'UTC'],
-    [null, 'UTC'],
-    [{ timezone: 'Nowhere/Else' }, 'UTC'],
-    [{ timezone: 7 }, 'UTC'],
-  ])('reads %j as %s', (settings, zone) => {
-    expect(timeZoneOf(settings)).toBe(zone)
   })
 })
 

@@ -1,3 +1,4 @@
+import { z } from 'zod'
 /** The zone a workspace without a chosen one reads and shows its times in. */
 export const DEFAULT_TIME_ZONE = 'UTC'
 
@@ -92,8 +93,10 @@ export function nextDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + 24 * 3600_000).toISOString().slice(0, 10)
 }
 
-/** The zone saved in a workspace's settings (`timezone`), or UTC when none or an unknown one is. */
-export function timeZoneOf(settings: unknown): string {
-  const saved = (settings as { timezone?: unknown } | null)?.timezone
-  return typeof saved === 'string' && isTimeZone(saved) ? saved : DEFAULT_TIME_ZONE
-}
+/** The `timezone` part of the workspace settings schema: UTC when none or an unknown one is saved. */
+export const timeZonePart = z
+  .unknown()
+  .optional()
+  .transform((saved) =>
+    typeof saved === 'string' && isTimeZone(saved) ? saved : DEFAULT_TIME_ZONE,
+  )

@@ -7,7 +7,7 @@ import type { Tx } from '../db/tenant.js'
 import { readConsentLog } from '../consent/consent-log.js'
 import { consentEntryView } from '../consent/console.js'
 import { loadContactProfile, shouldMaskPhones } from './contact-profile.js'
-import { findConversationIdOf } from '../inbox/conversations.repo.js'
+import { findConversationIdOf } from '../conversations/conversations.repo.js'
 
 /** The consent panel's message: an outcome, or a problem and the values typed. */
 export interface ConsentFlash {

@@ -2,7 +2,8 @@ import type { FieldCipher } from '../crypto/field-cipher.js'
 import type { Role } from '../db/schema.js'
 import type { Tx } from '../db/tenant.js'
 import { readableTime } from '../console/readable-time.js'
-import { loadInboxSettings, masksPhonesFor } from '../inbox/settings.js'
+import { masksPhonesFor } from '../inbox/settings.js'
+import { loadWorkspaceSettings } from '../workspaces/workspaces.repo.js'
 import type { ContactRow } from './contacts-read.repo.js'
 import { listContactLabels, listContactNotes } from './contact-profile.repo.js'
 import { shownPhone } from './phone.js'
@@ -98,7 +99,7 @@ export async function loadContactProfile(
 
 /** True when this viewer must see phone numbers masked (sales, with the workspace setting on). */
 export async function shouldMaskPhones(tx: Tx, viewer: { workspaceId: string; role: Role }) {
-  return masksPhonesFor(viewer.role, await loadInboxSettings(tx, viewer.workspaceId))
+  return masksPhonesFor(viewer.role, (await loadWorkspaceSettings(tx, viewer.workspaceId)).inbox)
 }
 
 /** A row of the console's contact list: display name and the phone as this viewer may see it. */

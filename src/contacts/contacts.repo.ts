@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
 import { contactTouches, contacts, type Touch } from '../db/schema.js'
-import { mergeConversationInto } from '../inbox/conversations.repo.js'
+import { mergeConversationInto } from '../conversations/conversations.repo.js'
 
 /** The identity and profile columns of a contact. */
 export type ContactIdentityRow = Pick<

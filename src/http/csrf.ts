@@ -4,7 +4,7 @@ import { createMiddleware } from 'hono/factory'
 import type { Context } from 'hono'
 import { AppError } from '../errors.js'
 import type { AppEnv } from './env.js'
-import { deriveKey } from './session.js'
+import { deriveKey } from '../crypto/derive-key.js'
 import { isSecureRequest } from './client-info.js'
 
 const COOKIE = 'parley_csrf'

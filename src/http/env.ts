@@ -4,7 +4,7 @@ import type { Tx } from '../db/tenant.js'
 import type { Role } from '../db/schema.js'
 import type { FieldCipher } from '../crypto/field-cipher.js'
 import type { Renderer } from './render.js'
-import type { JobQueue } from '../jobs/runner.js'
+import type { JobQueue } from '../jobs/types.js'
 import type { GraphTarget } from '../whatsapp/graph-errors.js'
 
 /** Who is making the request: a console user or an API key, always inside one workspace. */

@@ -3,7 +3,8 @@ import { isUuid } from '../db/tenant.js'
 import type { Acting } from '../actor.js'
 import { AppError } from '../errors.js'
 import { recordAudit } from '../audit/record-audit.js'
-import { isActiveUser, setAssignee } from './conversations.repo.js'
+import { setAssignee } from '../conversations/conversations.repo.js'
+import { isActiveUser } from './assignees.repo.js'
 import type { ConversationRow } from './inbox.repo.js'
 
 /**

@@ -9,7 +9,7 @@ import { countInbox, listInbox } from './list-inbox.js'
 import { emptyInboxOf, viewLabelsFor, viewOf } from './inbox-rules.js'
 import { loadSendingPause, pauseCauseOf } from '../workspaces/settings.js'
 import { findConversation, type InboxView } from './inbox.repo.js'
-import { listAssignableUsers } from './conversations.repo.js'
+import { listAssignableUsers } from './assignees.repo.js'
 import { loadThreadEntries, openConversation } from './load-conversation.js'
 import {
   loadConsentHistory,

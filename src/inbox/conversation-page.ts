@@ -5,13 +5,15 @@ import { loadSendingPause, pauseCauseOf } from '../workspaces/settings.js'
 import { loadContactProfile } from '../contacts/contact-profile.js'
 import { readConsentLog } from '../consent/consent-log.js'
 import { consentEntryView } from '../consent/console.js'
-import { listAssignableUsers, markConversationRead } from './conversations.repo.js'
-import { loadInboxSettings, masksPhonesFor, type InboxSettings } from './settings.js'
+import { markConversationRead } from '../conversations/conversations.repo.js'
+import { listAssignableUsers } from './assignees.repo.js'
+import { masksPhonesFor, type InboxSettings } from './settings.js'
+import { loadWorkspaceSettings } from '../workspaces/workspaces.repo.js'
 import { findLatestInboundWamid } from './thread.repo.js'
 import { loadThreadEntries, openConversation } from './load-conversation.js'
 import type { ThreadLook } from './thread-view.js'
 import { loadComposer, type ComposerFlash } from './composer.js'
-import { enqueueAfterCommit } from '../jobs/runner.js'
+import { enqueueAfterCommit } from '../jobs/after-commit.js'
 import { viewerOfPrincipal } from './scope.js'
 
 const RECENT_CONSENT = { fallback: 5, max: 5 }
@@ -51,7 +53,7 @@ export async function readConversation(
 ) {
   if (!(await markConversationRead(tx, opened.id))) return
   const { workspaceId } = scope.principal
-  const settings = known ?? (await loadInboxSettings(tx, workspaceId))
+  const settings = known ?? (await loadWorkspaceSettings(tx, workspaceId)).inbox
   if (!settings.markAsRead) return
   const wamid = await findLatestInboundWamid(tx, opened.contactId)
   if (wamid)
@@ -75,7 +77,7 @@ export async function loadConversationPage(
   const opened = await openConversation(tx, id, viewerOfPrincipal(principal))
   const { conversation, contact } = opened
   // One read of the workspace's settings serves the masking and the mark-as-read.
-  const settings = await loadInboxSettings(tx, principal.workspaceId)
+  const settings = (await loadWorkspaceSettings(tx, principal.workspaceId)).inbox
   await readConversation(tx, scope, conversation, settings)
   const maskPhone = masksPhonesFor(principal.role, settings)
   const composerOptions = { conversationId: id, now: deps.now(), timeZone, flash }

@@ -1,7 +1,5 @@
 import { z } from 'zod'
-import type { Tx } from '../db/tenant.js'
 import type { Role } from '../db/schema.js'
-import { findWorkspace, mergeWorkspaceSettings } from '../workspaces/workspaces.repo.js'
 
 /** How a workspace's inbox behaves. */
 export interface InboxSettings {
@@ -15,33 +13,18 @@ export interface InboxSettings {
 
 const DEFAULTS: InboxSettings = { roundRobin: false, maskPhonesForSales: false, markAsRead: true }
 
-const stored = z
+/** The inbox part of the workspace settings schema, with defaults for what was never set. */
+export const inboxPart = z
   .object({
-    roundRobin: z.boolean().optional(),
-    maskPhonesForSales: z.boolean().optional(),
-    markAsRead: z.boolean().optional(),
+    roundRobin: z.boolean().catch(DEFAULTS.roundRobin).default(DEFAULTS.roundRobin),
+    maskPhonesForSales: z
+      .boolean()
+      .catch(DEFAULTS.maskPhonesForSales)
+      .default(DEFAULTS.maskPhonesForSales),
+    markAsRead: z.boolean().catch(DEFAULTS.markAsRead).default(DEFAULTS.markAsRead),
   })
-  .catch({})
-
-/** The inbox settings in a workspace's settings, with defaults for what was never set. */
-export function inboxSettingsOf(settings: unknown): InboxSettings {
-  const saved = stored.parse((settings as { inbox?: unknown } | null)?.inbox ?? {})
-  return {
-    roundRobin: saved.roundRobin ?? DEFAULTS.roundRobin,
-    maskPhonesForSales: saved.maskPhonesForSales ?? DEFAULTS.maskPhonesForSales,
-    markAsRead: saved.markAsRead ?? DEFAULTS.markAsRead,
-  }
-}
-
-/** The inbox settings of the transaction's workspace. */
-export async function loadInboxSettings(tx: Tx, workspaceId: string): Promise<InboxSettings> {
-  return inboxSettingsOf((await findWorkspace(tx, workspaceId))?.settings)
-}
-
-/** Saves the inbox settings of the transaction's workspace. */
-export function saveInboxSettings(tx: Tx, workspaceId: string, inbox: InboxSettings) {
-  return mergeWorkspaceSettings(tx, workspaceId, { inbox })
-}
+  .catch(DEFAULTS)
+  .default(DEFAULTS)
 
 /** True when this role must see phone numbers masked under these settings. */
 export function masksPhonesFor(role: Role, settings: InboxSettings): boolean {

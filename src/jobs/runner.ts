@@ -1,42 +1,15 @@
 import { Agenda, type Job } from 'agenda'
 import { PostgresBackend } from '@agendajs/postgres-backend'
 import type pg from 'pg'
-import type { Logger } from 'pino'
 import type { z } from 'zod'
-import {
-  JOBS,
-  type JobDefinition,
-  type JobDeps,
-  type JobName,
-  type JobPayload,
-} from './registry.js'
-import { afterCommit, type Tx } from '../db/tenant.js'
+import { JOBS, type JobDefinition } from './registry.js'
+import type { JobDeps, JobName, JobPayload, JobQueue } from './types.js'
 import { JOB_LOCK_LIFETIME_MS, keepLocked, watchNotifications } from './liveness.js'
 
 /** Enqueues registered jobs and, when started, runs them; the only wrapper around agenda. */
-export interface JobRunner {
-  enqueue<N extends JobName>(name: N, payload: JobPayload<N>): Promise<void>
+export interface JobRunner extends JobQueue {
   /** Waits up to `timeoutMs` for running jobs to finish, then stops taking new ones. */
   drain(timeoutMs: number): Promise<void>
-}
-
-/** The part of the runner request handlers and jobs use: adding work. */
-export type JobQueue = Pick<JobRunner, 'enqueue'>
-
-/**
- * Enqueues a job once `tx` has committed, for use cases that decide on work inside a
- * transaction. A failed enqueue is logged, not thrown: what the transaction did is committed.
- */
-export function enqueueAfterCommit<N extends JobName>(
-  tx: Tx,
-  deps: { jobs: JobQueue; log: Logger },
-  job: { name: N; payload: JobPayload<N> },
-): void {
-  afterCommit(tx, () =>
-    deps.jobs.enqueue(job.name, job.payload).catch((error: unknown) => {
-      deps.log.error({ err: error, job: job.name }, 'could not enqueue a job after commit')
-    }),
-  )
 }
 
 interface StoredJob {

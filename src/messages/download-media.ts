@@ -1,7 +1,7 @@
 import { join } from 'node:path'
-import type { JobDeps } from '../jobs/registry.js'
+import type { JobDeps } from '../jobs/types.js'
 import { withTenant, type Tx } from '../db/tenant.js'
-import { findWorkspace } from '../workspaces/workspaces.repo.js'
+import { loadWhatsAppCredentials } from '../credentials/whatsapp.js'
 import { GraphError } from '../whatsapp/graph-errors.js'
 import { fetchMedia, isRetryableGraphError, MediaTooLargeError } from '../whatsapp/media.js'
 import { mediaByteLimit } from './media-limits.js'
@@ -50,16 +50,17 @@ async function planDownload(
   const message = await findMessageMedia(tx, job.messageId)
   if (message?.mediaState !== 'pending') return undefined
   if (message.mediaId === null) return 'message has no media id'
-  const workspace = await findWorkspace(tx, job.workspaceId)
-  if (!workspace?.accessTokenEnc || !workspace.phoneNumberId) {
+  const whatsapp = await loadWhatsAppCredentials(tx, deps.cipher, job.workspaceId)
+  const { accessToken, phoneNumberId } = whatsapp ?? {}
+  if (!accessToken || !phoneNumberId) {
     return 'workspace has no WhatsApp access token or phone number id'
   }
   return {
     mediaId: message.mediaId,
     type: message.type,
     mimeType: message.mediaMimeType,
-    accessToken: deps.cipher.decrypt(workspace.accessTokenEnc),
-    phoneNumberId: workspace.phoneNumberId,
+    accessToken,
+    phoneNumberId,
   }
 }
 

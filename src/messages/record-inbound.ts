@@ -4,7 +4,7 @@ import type { InboundMessage } from '../whatsapp/cloud-api.js'
 import { insertTouch, offerFirstTouch, touchLastInbound } from '../contacts/contacts.repo.js'
 import { summariseInbound, type InboundSummary } from './inbound-rules.js'
 import { insertMessage, upsertReaction } from './messages.repo.js'
-import { assignRoundRobin, touchConversation } from '../inbox/conversations.repo.js'
+import { noteActivity } from '../conversations/activity.js'
 
 /** The workspace a change belongs to and how it treats content. */
 export interface InboundScope {
@@ -41,7 +41,13 @@ export async function recordInbound(
   const messageId = await insertMessage(tx, messageRow(scope, message, summary, contactId))
   if (messageId === undefined || contactId === undefined) return undefined
   await touchLastInbound(tx, contactId, summary.sentAt)
-  await noteInboundMessage(tx, scope, contactId, summary.sentAt)
+  await noteActivity(tx, {
+    workspaceId: scope.workspaceId,
+    contactId,
+    messageAt: summary.sentAt,
+    unread: true,
+    assignIfNew: scope.roundRobin,
+  })
   if (summary.referral) {
     await insertTouch(tx, {
       workspaceId: scope.workspaceId,
@@ -55,19 +61,6 @@ export async function recordInbound(
   return summary.media && scope.storeContent
     ? { workspaceId: scope.workspaceId, messageId }
     : undefined
-}
-
-async function noteInboundMessage(tx: Tx, scope: InboundScope, contactId: string, at: Date) {
-  const { workspaceId } = scope
-  const conversation = await touchConversation(tx, {
-    workspaceId,
-    contactId,
-    messageAt: at,
-    unread: true,
-  })
-  if (conversation.created && scope.roundRobin) {
-    await assignRoundRobin(tx, workspaceId, conversation.id)
-  }
 }
 
 function messageRow(
@@ -111,7 +104,7 @@ async function recordReaction(
   reactedAt: Date,
 ) {
   await touchLastInbound(tx, contactId, reactedAt)
-  await touchConversation(tx, { workspaceId: scope.workspaceId, contactId })
+  await noteActivity(tx, { workspaceId: scope.workspaceId, contactId })
   // The emoji is content: in privacy mode the reaction is not kept at all.
   if (!scope.storeContent || !message.reaction) return
   const { emoji } = message.reaction

@@ -9,7 +9,7 @@ import {
   lockMessageByWamid,
   updateMessageStatus,
 } from './messages.repo.js'
-import { touchConversation } from '../inbox/conversations.repo.js'
+import { noteActivity } from '../conversations/activity.js'
 
 /**
  * Records a status once per (wamid, status) and moves the message forward only. A status can
@@ -49,7 +49,7 @@ export async function recordStatus(
   })
   // Ticks change live in an open thread.
   if (message.contactId) {
-    await touchConversation(tx, { workspaceId: scope.workspaceId, contactId: message.contactId })
+    await noteActivity(tx, { workspaceId: scope.workspaceId, contactId: message.contactId })
   }
 }
 

@@ -1,4 +1,4 @@
-import type { JobDeps } from '../jobs/registry.js'
+import type { JobDeps } from '../jobs/types.js'
 import { withSystem } from '../db/tenant.js'
 import { failStalePendingMedia, findPendingMedia } from './media.repo.js'
 

@@ -12,8 +12,8 @@ import { isSendingPaused, loadLeasedSend, recordOutcome } from './outbound.repo.
 import { loadGateTarget, type GateTarget } from './gate-target.js'
 import { recordCallResult, type CallResult } from './record-result.js'
 import { markCallStarted, releaseLeases, type ClaimedSend } from './dispatch.repo.js'
-import { touchConversation } from '../inbox/conversations.repo.js'
-import { storesMessageContent } from '../workspaces/settings.js'
+import { noteActivity } from '../conversations/activity.js'
+import { loadWhatsAppCredentials, type WhatsAppCredentials } from '../credentials/whatsapp.js'
 import type { NumberPacer } from './pacing.js'
 
 /** What delivering a send needs. */
@@ -60,16 +60,17 @@ async function callUnderGate(
     { ...deps, workspaceId: send.workspaceId },
     send.contactId,
   )
+  const whatsapp = await loadWhatsAppCredentials(tx, deps.cipher, send.workspaceId)
   const now = deps.now()
   const refusal = target ? refusalFor(target, send, now) : 'contact_opted_out'
-  const problem = refusal ? undefined : unsendable(send, target)
+  const problem = refusal ? undefined : unsendable(send, whatsapp, target)
   if (refusal || problem) {
     const outcome = refusal
       ? ({ state: 'skipped', reason: refusal } as const)
       : ({ state: 'failed', error: { code: 0, title: problem ?? '' } } as const)
-    const keepContent = storesMessageContent(send.settings)
+    const keepContent = send.settings.storeMessageContent
     await recordOutcome(tx, send.id, outcome, { now, called: false, keepContent })
-    await touchConversation(tx, { workspaceId: send.workspaceId, contactId: send.contactId })
+    await noteActivity(tx, { workspaceId: send.workspaceId, contactId: send.contactId })
     return { kind: 'done', state: outcome.state }
   }
   // The number's slot is taken right before the call, so Meta sees the rate we keep. The wait
@@ -81,12 +82,14 @@ async function callUnderGate(
     await releaseLeases(tx, [send.id])
     return { kind: 'done', state: 'queued' }
   }
-  return markAndCall(deps, tx, { send, claimed, target: target as GateTarget })
+  return markAndCall(deps, tx, { send, claimed, target: target as GateTarget, whatsapp })
 }
 
 // The lease ran out while this worker waited (a lock, a slot) and the send went back to the
 // queue: another worker owns it now.
 const LEASE_LOST = 'lease_lost'
+
+type ReadyCall = { send: LeasedSend; target: GateTarget; whatsapp: WhatsAppCredentials | undefined }
 
 /**
  * Marks the call as started, committed on its own connection (this transaction commits only
@@ -96,9 +99,9 @@ const LEASE_LOST = 'lease_lost'
 async function markAndCall(
   deps: DeliverDeps,
   tx: Tx,
-  leased: { send: LeasedSend; claimed: ClaimedSend; target: GateTarget },
+  ready: ReadyCall & { claimed: ClaimedSend },
 ): Promise<GateOutcome> {
-  const { send, claimed } = leased
+  const { send, claimed } = ready
   const marked = await withTenant(sideConnection(deps.db), send.workspaceId, (side) =>
     markCallStarted(side, claimed, deps.now()),
   ).catch((error: unknown) => {
@@ -111,11 +114,15 @@ async function markAndCall(
     return { kind: 'done', state: 'queued' }
   }
   if (!marked) return { kind: 'done', state: LEASE_LOST }
-  return callMeta(deps, send, leased.target)
+  return callMeta(deps, ready)
 }
 
-function unsendable(send: LeasedSend, target: GateTarget | undefined): string | undefined {
-  if (!send.phoneNumberId || !send.accessTokenEnc)
+function unsendable(
+  send: LeasedSend,
+  whatsapp: WhatsAppCredentials | undefined,
+  target: GateTarget | undefined,
+): string | undefined {
+  if (!whatsapp?.phoneNumberId || !whatsapp.accessToken)
     return 'the workspace has no WhatsApp number connected'
   if (!send.contentEnc) return 'the send has no content'
   if (!target?.phoneEnc && !target?.bsuid) return 'the contact has no phone number or BSUID'
@@ -124,19 +131,18 @@ function unsendable(send: LeasedSend, target: GateTarget | undefined): string | 
 
 async function callMeta(
   deps: DeliverDeps,
-  send: LeasedSend,
-  target: GateTarget,
+  call: ReadyCall,
 ): Promise<CallResult> {
   const { cipher } = deps
+  const { send, target } = call
   const content = JSON.parse(cipher.decrypt(send.contentEnc ?? '')) as SendContent
   const recipient: Recipient = target.phoneEnc
     ? { phone: cipher.decrypt(target.phoneEnc) }
     : { bsuid: target.bsuid ?? '' }
-  const phoneNumberId = send.phoneNumberId ?? ''
   const sender = {
     ...deps.graph,
-    phoneNumberId,
-    accessToken: cipher.decrypt(send.accessTokenEnc ?? ''),
+    phoneNumberId: call.whatsapp?.phoneNumberId ?? '',
+    accessToken: call.whatsapp?.accessToken ?? '',
   }
   let sent: SentMessage | undefined
   let error: unknown

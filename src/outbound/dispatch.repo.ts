@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
+import { settingsOfWorkspaces } from '../workspaces/workspaces.repo.js'
 
 /** A send leased to this worker, with its number's throughput per second. */
 export interface ClaimedSend {
@@ -12,8 +13,6 @@ export interface ClaimedSend {
 
 /** Meta's pair limit: one message per 6 seconds to the same person (reference §7). */
 export const PAIR_SPACING_MS = 6000
-/** Meta's default throughput per business number (reference §7). */
-export const DEFAULT_MESSAGES_PER_SECOND = 80
 
 // All workspaces, or only these.
 function onlyIn(workspaceIds: readonly string[] | undefined) {
@@ -22,10 +21,16 @@ function onlyIn(workspaceIds: readonly string[] | undefined) {
   return sql`s.workspace_id::text in (select jsonb_array_elements_text(${ids}::jsonb))`
 }
 
-// The same rule as messagesPerSecondOf: a positive whole number, else Meta's default.
-const rateOf = sql.raw(`coalesce(case when jsonb_typeof(w.settings->'messagesPerSecond') = 'number'
-  and (w.settings->>'messagesPerSecond')::numeric >= 1
-  then floor((w.settings->>'messagesPerSecond')::numeric)::int end, ${DEFAULT_MESSAGES_PER_SECOND})`)
+// Each workspace's rate as the settings schema reads it, for the claim query.
+async function ratesOfDueWorkspaces(tx: Tx, now: Date, workspaceIds?: readonly string[]) {
+  const due = await settingsOfWorkspaces(
+    tx,
+    sql`w.sending_paused_at is null and exists (select 1 from sends s where s.workspace_id = w.id
+      and s.state = 'queued' and s.next_attempt_at <= ${now} and ${onlyIn(workspaceIds)})`,
+  )
+  const rates = Object.fromEntries(due.map((w) => [w.id, w.settings.messagesPerSecond]))
+  return sql`(${JSON.stringify(rates)}::jsonb ->> s.workspace_id::text)::int`
+}
 
 // A STOP or START is answered before anything else waiting for that person or that number.
 const confirmationFirst = sql.raw(
@@ -52,6 +57,7 @@ export async function claimDueSends(
   // One claim at a time across every instance: claims are short, and two claimers could
   // otherwise pick two sends to one contact, or deadlock on overlapping rows.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext('parley:claim-sends'))`)
+  const rateOf = await ratesOfDueWorkspaces(tx, options.now, options.workspaceIds)
   const result = await tx.execute<{ id: string; workspace_id: string; rate: number }>(sql`
     with due as (
       select distinct on (s.contact_id) s.id, s.workspace_id, s.created_at, ${confirmationFirst},
@@ -115,6 +121,15 @@ export async function expireLeases(
   now: Date,
   workspaceIds?: readonly string[],
 ): Promise<ExpiredLeases> {
+  const cutOff = sql`s.state = 'sending' and s.lease_until < ${now} and ${onlyIn(workspaceIds)}`
+  const involved = await settingsOfWorkspaces(
+    tx,
+    sql`exists (select 1 from sends s where s.workspace_id = w.id and ${cutOff})`,
+  )
+  // In privacy mode the words of a send that may have gone are not kept.
+  const forget = JSON.stringify(
+    involved.filter((w) => !w.settings.storeMessageContent).map((w) => w.id),
+  )
   // Every expression reads the row as it was: call_started_at before it is cleared.
   const result = await tx.execute<{ state: string }>(sql`
     update sends s set lease_until = null, call_started_at = null,
@@ -122,11 +137,9 @@ export async function expireLeases(
       attempts = case when s.call_started_at is null then s.attempts - 1 else s.attempts end,
       last_error = case when s.call_started_at is null then s.last_error
         else '{"code": 0, "title": "the attempt was cut off; Meta may have the message"}' end,
-      content_enc = case when s.call_started_at is not null
-        and w.settings->'storeMessageContent' = 'false'::jsonb then null else s.content_enc end
-    from workspaces w
-    where w.id = s.workspace_id and s.state = 'sending' and s.lease_until < ${now}
-      and ${onlyIn(workspaceIds)}
+      content_enc = case when s.call_started_at is not null and s.workspace_id::text in
+        (select jsonb_array_elements_text(${forget}::jsonb)) then null else s.content_enc end
+    where ${cutOff}
     returning s.state`)
   const unknown = result.rows.filter((r) => r.state === 'unknown').length
   return { unknown, requeued: result.rows.length - unknown }

@@ -1,6 +1,7 @@
 import { withTenant } from '../db/tenant.js'
-import type { JobDeps } from '../jobs/registry.js'
-import { findWorkspace } from '../workspaces/workspaces.repo.js'
+import type { JobDeps } from '../jobs/types.js'
+import { loadWhatsAppCredentials } from '../credentials/whatsapp.js'
+import { loadSendingPause } from '../workspaces/settings.js'
 import { markRead } from '../whatsapp/graph-client.js'
 
 /** Which workspace's inbound message to mark read (it marks the earlier ones too). */
@@ -14,16 +15,15 @@ export interface MarkReadRequest {
  * effort: a refusal is logged, not retried, since the next opened thread marks read again.
  */
 export async function markMessagesRead(deps: JobDeps, request: MarkReadRequest): Promise<string> {
-  const workspace = await withTenant(deps.db, request.workspaceId, (tx) =>
-    findWorkspace(tx, request.workspaceId),
-  )
-  if (!workspace?.phoneNumberId || !workspace.accessTokenEnc) return 'not_connected'
-  if (workspace.sendingPausedAt) return 'paused'
-  const sender = {
-    ...deps.graph,
-    phoneNumberId: workspace.phoneNumberId,
-    accessToken: deps.cipher.decrypt(workspace.accessTokenEnc),
-  }
+  const { workspaceId } = request
+  const [whatsapp, pause] = await withTenant(deps.db, workspaceId, async (tx) => [
+    await loadWhatsAppCredentials(tx, deps.cipher, workspaceId),
+    await loadSendingPause(tx, workspaceId),
+  ])
+  const { phoneNumberId, accessToken } = whatsapp ?? {}
+  if (!phoneNumberId || !accessToken) return 'not_connected'
+  if (pause) return 'paused'
+  const sender = { ...deps.graph, phoneNumberId, accessToken }
   try {
     await markRead(sender, request.wamid, { signal: deps.shutdown })
     return 'read'

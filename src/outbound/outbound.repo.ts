@@ -8,6 +8,8 @@ import {
   type SendCategory,
 } from '../db/schema.js'
 import type { GateContact } from './gate-rules.js'
+import { loadWorkspaceSettings } from '../workspaces/workspaces.repo.js'
+import { parseSettings } from '../workspaces/settings-schema.js'
 
 /** The contact as the gate sees it, plus how to address it. */
 export interface SendTarget extends GateContact {
@@ -85,14 +87,12 @@ export async function loadLeasedSend(tx: Tx, id: string) {
       contentEnc: sends.contentEnc,
       attempts: sends.attempts,
       claimedAt: sends.claimedAt,
-      phoneNumberId: workspaces.phoneNumberId,
-      accessTokenEnc: workspaces.accessTokenEnc,
       settings: workspaces.settings,
     })
     .from(sends)
     .innerJoin(workspaces, eq(workspaces.id, sends.workspaceId))
     .where(eq(sends.id, id))
-  return row
+  return row && { ...row, settings: parseSettings(row.settings) }
 }
 
 /** The outcome of one attempt, written to the send. */
@@ -168,16 +168,20 @@ export async function settleUnknownSend(tx: Tx, sendId: string, wamid: string): 
  */
 export async function skipQueuedSends(
   tx: Tx,
-  contactId: string,
-  refusal: 'contact_opted_out' | 'marketing_opted_out',
+  skip: {
+    workspaceId: string
+    contactId: string
+    refusal: 'contact_opted_out' | 'marketing_opted_out'
+  },
 ): Promise<number> {
+  const { contactId, refusal } = skip
   const marketingOnly = refusal === 'marketing_opted_out'
+  // In privacy mode the words are kept only while the send may still go.
+  const { storeMessageContent } = await loadWorkspaceSettings(tx, skip.workspaceId)
   const result = await tx.execute(sql`
     update sends s set state = 'skipped', skip_reason = ${refusal}, lease_until = null,
-      content_enc = case when w.settings->'storeMessageContent' = 'false'::jsonb
-        then null else s.content_enc end
-    from workspaces w
-    where w.id = s.workspace_id and s.contact_id = ${contactId} and s.state = 'queued'
+      content_enc = case when ${storeMessageContent} then s.content_enc end
+    where s.contact_id = ${contactId} and s.state = 'queued'
       and s.origin <> 'confirmation' and (not ${marketingOnly} or s.category = 'marketing')`)
   return result.rowCount ?? 0
 }

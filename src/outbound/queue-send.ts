@@ -8,7 +8,7 @@ import { refusalFor, type SendRefusal } from './gate-rules.js'
 import { findSendByKey, insertSend, type SendSummary } from './outbound.repo.js'
 import { loadGateTarget } from './gate-target.js'
 import type { SendContent } from './content.js'
-import { touchConversation } from '../inbox/conversations.repo.js'
+import { noteActivity } from '../conversations/activity.js'
 
 /** A request to send one message to one contact. */
 export interface SendRequest {
@@ -68,7 +68,7 @@ export async function queueSend(
   })
   if (created) {
     const activity = { workspaceId: scope.workspaceId, contactId: request.contactId }
-    await touchConversation(tx, { ...activity, messageAt: scope.now })
+    await noteActivity(tx, { ...activity, messageAt: scope.now })
     return { queued: created, created: true }
   }
   const raced = await findSendByKey(tx, key)

@@ -4,9 +4,9 @@ import type { Logger } from 'pino'
 import type { MessageFailure } from '../db/schema.js'
 import { GraphError } from '../whatsapp/graph-errors.js'
 import { GraphUnreachableError, type SentMessage } from '../whatsapp/graph-client.js'
-import { storesMessageContent } from '../workspaces/settings.js'
+import type { ParsedSettings } from '../workspaces/settings-schema.js'
 import { upsertSentMessage } from '../messages/messages.repo.js'
-import { touchConversation } from '../inbox/conversations.repo.js'
+import { noteActivity } from '../conversations/activity.js'
 import { recordConsentChange } from '../consent/record-consent.js'
 import { actionForError, MARKETING_STOPPED, type SendErrorAction } from './error-classes.js'
 import { displayText, messageTypeOf, type SendContent } from './content.js'
@@ -24,7 +24,7 @@ export interface CallResult {
   readonly content: SendContent
   readonly sent: SentMessage | undefined
   readonly error: unknown
-  readonly settings: unknown
+  readonly settings: ParsedSettings
 }
 
 /** The workspace, and what writing the outcome needs. */
@@ -42,7 +42,7 @@ export async function recordCallResult(
   call: CallResult,
 ): Promise<string> {
   const now = deps.now()
-  const context = { now, called: true, keepContent: storesMessageContent(call.settings) }
+  const context = { now, called: true, keepContent: call.settings.storeMessageContent }
   // Whatever came of it, an open thread shows the send's new state. The conversation is
   // touched last, as processing does (contact, then message, then conversation).
   const touched = { workspaceId: deps.workspaceId, contactId: call.send.contactId }
@@ -50,7 +50,7 @@ export async function recordCallResult(
     const { wamid } = call.sent
     const messageId = await storeSentMessage(tx, deps, call, { wamid, ...context })
     await recordOutcome(tx, call.send.id, { state: 'sent', wamid, messageId }, context)
-    await touchConversation(tx, touched)
+    await noteActivity(tx, touched)
     return 'sent'
   }
   const failure = failureOf(call.error)
@@ -66,7 +66,7 @@ export async function recordCallResult(
       'Meta refused the workspace: sending paused',
     )
   }
-  await touchConversation(tx, touched)
+  await noteActivity(tx, touched)
   return outcome.state
 }
 

@@ -1,10 +1,15 @@
-import { DEFAULT_MESSAGES_PER_SECOND } from './dispatch.repo.js'
+import { z } from 'zod'
+
+/** Meta's default throughput per business number (reference §7). */
+export const DEFAULT_MESSAGES_PER_SECOND = 80
 
 /**
- * A workspace's throughput per second toward Meta: its setting rounded down, else Meta's default
- * of 80 (the dispatcher's claim query applies the same rule in SQL).
+ * The `messagesPerSecond` part of the workspace settings schema: a workspace's throughput per
+ * second toward Meta, its setting rounded down, else Meta's default of 80.
  */
-export function messagesPerSecondOf(settings: unknown): number {
-  const value = (settings as { messagesPerSecond?: unknown } | null)?.messagesPerSecond
-  return typeof value === 'number' && value >= 1 ? Math.floor(value) : DEFAULT_MESSAGES_PER_SECOND
-}
+export const messagesPerSecondPart = z
+  .unknown()
+  .optional()
+  .transform((value) =>
+    typeof value === 'number' && value >= 1 ? Math.floor(value) : DEFAULT_MESSAGES_PER_SECOND,
+  )

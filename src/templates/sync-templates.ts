@@ -2,7 +2,7 @@ import type { Logger } from 'pino'
 import type { Db } from '../db/client.js'
 import type { FieldCipher } from '../crypto/field-cipher.js'
 import { withTenant, type Tx } from '../db/tenant.js'
-import { findWorkspace } from '../workspaces/workspaces.repo.js'
+import { loadWhatsAppCredentials } from '../credentials/whatsapp.js'
 import { AppError } from '../errors.js'
 import type { MessageTemplate } from '../whatsapp/cloud-api.js'
 import { GraphError, type GraphTarget } from '../whatsapp/graph-errors.js'
@@ -32,12 +32,10 @@ export interface SyncCounts {
 export type OnStored = (tx: Tx, counts: SyncCounts) => Promise<void>
 
 async function sourceFor(tx: Tx, deps: SyncDeps, workspaceId: string): Promise<TemplatesSource> {
-  const account = await findWorkspace(tx, workspaceId)
-  if (!account?.wabaId || !account.accessTokenEnc) {
-    throw new AppError('whatsapp_not_connected', NOT_CONNECTED)
-  }
-  const accessToken = deps.cipher.decrypt(account.accessTokenEnc)
-  return { ...deps.graph, wabaId: account.wabaId, accessToken }
+  const { wabaId, accessToken } =
+    (await loadWhatsAppCredentials(tx, deps.cipher, workspaceId)) ?? {}
+  if (!wabaId || !accessToken) throw new AppError('whatsapp_not_connected', NOT_CONNECTED)
+  return { ...deps.graph, wabaId, accessToken }
 }
 
 const NOT_CONNECTED =

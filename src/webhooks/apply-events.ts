@@ -1,4 +1,4 @@
-import type { JobDeps } from '../jobs/registry.js'
+import type { JobDeps } from '../jobs/types.js'
 import type { FieldCipher } from '../crypto/field-cipher.js'
 import { withSystem, withTenant, type Tx } from '../db/tenant.js'
 import type { MediaToFetch } from '../messages/record-inbound.js'

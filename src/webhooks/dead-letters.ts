@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.js'
 import { withSystem } from '../db/tenant.js'
-import type { JobQueue } from '../jobs/runner.js'
+import type { JobQueue } from '../jobs/types.js'
 import { listFailedEvents, listMalformedEvents, requeueEvents } from './webhooks.repo.js'
 
 const SHOWN = 50

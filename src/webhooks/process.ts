@@ -1,4 +1,4 @@
-import type { JobDeps } from '../jobs/registry.js'
+import type { JobDeps } from '../jobs/types.js'
 import { withSystem } from '../db/tenant.js'
 import { MalformedEventError } from './envelope.js'
 import { storableError } from './clean-payload.js'

@@ -1,8 +1,7 @@
 import { and, desc, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
-import { storesMessageContent } from '../workspaces/settings.js'
-import { consentSettingsOf, type WorkspaceConsent } from '../consent/settings.js'
-import { inboxSettingsOf } from '../inbox/settings.js'
+import type { WorkspaceConsent } from '../consent/settings.js'
+import { parseSettings } from '../workspaces/settings-schema.js'
 import { webhookEvents, workspaces } from '../db/schema.js'
 
 /** Where a business number's events go, whether that workspace keeps message content, and its consent words. */
@@ -28,15 +27,16 @@ export async function findRoutes(
     .from(workspaces)
     .where(inArray(workspaces.phoneNumberId, [...phoneNumberIds]))
   return new Map(
-    rows.map((r) => [
-      r.phoneNumberId ?? '',
-      {
+    rows.map((r) => {
+      const settings = parseSettings(r.settings)
+      const route = {
         workspaceId: r.id,
-        storeMessageContent: storesMessageContent(r.settings),
-        consent: consentSettingsOf(r.settings),
-        roundRobin: inboxSettingsOf(r.settings).roundRobin,
-      },
-    ]),
+        storeMessageContent: settings.storeMessageContent,
+        consent: settings.consent,
+        roundRobin: settings.inbox.roundRobin,
+      }
+      return [r.phoneNumberId ?? '', route]
+    }),
   )
 }
 

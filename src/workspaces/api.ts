@@ -3,7 +3,6 @@ import type { AppEnv } from '../http/env.js'
 import { currentPrincipal, requireRole } from '../http/roles.js'
 import { AppError } from '../errors.js'
 import { findWorkspace } from './workspaces.repo.js'
-import { timeZoneOf } from '../console/time-zone.js'
 
 /** JSON API: the workspace the API key belongs to. */
 export const workspaceApi = new Hono<AppEnv>().get(
@@ -16,7 +15,7 @@ export const workspaceApi = new Hono<AppEnv>().get(
     return c.json({
       id: workspace.id,
       name: workspace.name,
-      timezone: timeZoneOf(workspace.settings),
+      timezone: workspace.settings.timezone,
       whatsapp: { phoneNumberId: workspace.phoneNumberId, wabaId: workspace.wabaId },
       createdAt: workspace.createdAt.toISOString(),
     })

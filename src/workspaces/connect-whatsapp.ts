@@ -8,7 +8,9 @@ import type { GraphTarget } from '../whatsapp/graph-errors.js'
 import { describePhoneNumber } from '../whatsapp/phone-numbers.js'
 import { recordAudit } from '../audit/record-audit.js'
 import type { Actor } from '../actor.js'
-import { findWorkspace, updateWhatsAppConnection } from './workspaces.repo.js'
+import { loadWhatsAppCredentials } from '../credentials/whatsapp.js'
+import { updateWhatsAppConnection } from './workspaces.repo.js'
+import { loadSendingPause } from './settings.js'
 import {
   checkFailureOf,
   readConnection,
@@ -68,18 +70,21 @@ export async function connectWhatsApp(
   input: ConnectionInput,
 ): Promise<Connected> {
   const { workspaceId } = actor
-  const current = await withTenant(deps.db, workspaceId, (tx) => findWorkspace(tx, workspaceId))
+  const [current, pause] = await withTenant(deps.db, workspaceId, async (tx) => [
+    await loadWhatsAppCredentials(tx, deps.cipher, workspaceId),
+    await loadSendingPause(tx, workspaceId),
+  ])
   if (!current) throw new AppError('not_found', `no workspace with id ${workspaceId}`)
-  const read = readConnection(input, current.accessTokenEnc !== null)
+  const read = readConnection(input, current.accessToken !== null)
   if (!read.ok) throw new AppError('validation_failed', read.problems.join(' '))
   const { connection } = read
-  const accessToken = connection.accessToken ?? deps.cipher.decrypt(current.accessTokenEnc ?? '')
+  const accessToken = connection.accessToken ?? current.accessToken ?? ''
   const number = await checkedWithMeta(deps, connection, accessToken)
   const connected: Connected = {
     number,
     wabaId: connection.wabaId === undefined ? current.wabaId : connection.wabaId,
     tokenReplaced: connection.accessToken !== undefined,
-    sendingPaused: current.sendingPausedAt !== null,
+    sendingPaused: pause !== null,
   }
   return withTenant(deps.db, workspaceId, async (tx) => {
     await store(tx, deps, workspaceId, { connection, number })
@@ -100,7 +105,7 @@ async function store(
       phoneNumberId: connection.phoneNumberId,
       wabaId: connection.wabaId,
       accessTokenEnc: accessToken === undefined ? undefined : deps.cipher.encrypt(accessToken),
-      checkedNumber: { ...number },
+      checkedNumber: number,
     })
   } catch (error) {
     // Webhooks find their workspace by this id, so two workspaces cannot share it.

@@ -17,7 +17,6 @@ import {
   readConsentForm,
   type ConsentForm,
 } from '../consent/settings-form.js'
-import { saveInboxSettings } from '../inbox/settings.js'
 import { isAppError } from '../errors.js'
 import { listApiKeys, revokeApiKey } from '../auth/api-keys.js'
 import { readableTime, zonedTime } from '../console/readable-time.js'
@@ -26,6 +25,7 @@ import {
   loadSettings,
   resumeSending,
   saveConsentPage,
+  saveInboxSettings,
   saveTimeZone,
   setStoreMessageContent,
 } from './settings.js'

@@ -1,17 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { pauseCauseOf, sendingPauseOf, storesMessageContent } from './settings.js'
-
-describe('storesMessageContent', () => {
-  it.each([
-    [{}, true],
-    [null, true],
-    [{ storeMessageContent: true }, true],
-    [{ storeMessageContent: 'false' }, true],
-    [{ storeMessageContent: false }, false],
-  ])('reads %j as %s', (settings, expected) => {
-    expect(storesMessageContent(settings)).toBe(expected)
-  })
-})
+import { pauseCauseOf, sendingPauseOf } from './settings.js'
 
 describe('sendingPauseOf', () => {
   const at = new Date('2025-03-01T10:00:00Z')

@@ -1,14 +1,12 @@
 import type { Tx } from '../db/tenant.js'
 import { AppError } from '../errors.js'
 import {
-  consentSettingsOf,
-  saveConsentSettings,
+  consentSettingsSchema,
   type ConsentSettings,
   type WorkspaceConsent,
 } from '../consent/settings.js'
-import { isTimeZone, timeZoneOf } from '../console/time-zone.js'
-import { messagesPerSecondOf } from '../outbound/send-settings.js'
-import { inboxSettingsOf, type InboxSettings } from '../inbox/settings.js'
+import { isTimeZone } from '../console/time-zone.js'
+import type { InboxSettings } from '../inbox/settings.js'
 import { clearSendingPause, findWorkspace, mergeWorkspaceSettings } from './workspaces.repo.js'
 import { checkedNumberOf, type CheckedNumber } from './whatsapp-rules.js'
 
@@ -43,11 +41,6 @@ export interface WorkspaceSettings {
   readonly timeZone: string
 }
 
-/** Privacy mode is on only when a workspace turned content off; a missing value keeps content. */
-export function storesMessageContent(settings: unknown): boolean {
-  return (settings as { storeMessageContent?: unknown } | null)?.storeMessageContent !== false
-}
-
 /** The pause recorded on a workspace row, if any. */
 export function sendingPauseOf(row: {
   sendingPausedAt: Date | null
@@ -73,20 +66,21 @@ export function pauseCauseOf(pause: SendingPause): string {
 export async function loadSettings(tx: Tx, workspaceId: string): Promise<WorkspaceSettings> {
   const workspace = await findWorkspace(tx, workspaceId)
   if (!workspace) throw new AppError('not_found')
+  const { settings } = workspace
   return {
     name: workspace.name,
     phoneNumberId: workspace.phoneNumberId,
     whatsapp: {
       wabaId: workspace.wabaId,
       hasAccessToken: workspace.accessTokenEnc !== null,
-      checkedNumber: checkedNumberOf(workspace.settings, workspace.phoneNumberId),
+      checkedNumber: checkedNumberOf(settings.whatsappNumber, workspace.phoneNumberId),
     },
-    storeMessageContent: storesMessageContent(workspace.settings),
+    storeMessageContent: settings.storeMessageContent,
     sendingPause: sendingPauseOf(workspace),
-    messagesPerSecond: messagesPerSecondOf(workspace.settings),
-    consent: consentSettingsOf(workspace.settings),
-    inbox: inboxSettingsOf(workspace.settings),
-    timeZone: timeZoneOf(workspace.settings),
+    messagesPerSecond: settings.messagesPerSecond,
+    consent: settings.consent,
+    inbox: settings.inbox,
+    timeZone: settings.timezone,
   }
 }
 
@@ -112,8 +106,17 @@ export async function saveConsentPage(
   workspaceId: string,
   page: { consent: ConsentSettings; messagesPerSecond: number },
 ): Promise<void> {
-  await saveConsentSettings(tx, workspaceId, page.consent)
-  await mergeWorkspaceSettings(tx, workspaceId, { messagesPerSecond: page.messagesPerSecond })
+  // The consent part falls back to the defaults on a value it cannot read, so a malformed write
+  // would silently undo the workspace's edits: it is refused here instead.
+  await mergeWorkspaceSettings(tx, workspaceId, {
+    consent: consentSettingsSchema.parse(page.consent),
+    messagesPerSecond: page.messagesPerSecond,
+  })
+}
+
+/** Saves the inbox settings of the transaction's workspace. */
+export function saveInboxSettings(tx: Tx, workspaceId: string, inbox: InboxSettings) {
+  return mergeWorkspaceSettings(tx, workspaceId, { inbox })
 }
 
 /** The workspace's sending pause, or null while it sends. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { GraphError, GraphUnreachableError } from '../whatsapp/graph-errors.js'
+import { parseSettings } from './settings-schema.js'
 import { checkedNumberOf, checkFailureOf, qualityWords, readConnection } from './whatsapp-rules.js'
 
 const TOKEN = 'EAAG'.padEnd(40, 'x')
@@ -98,7 +99,7 @@ describe('checkedNumberOf', () => {
   }
 
   it('reads the number checked for the connected id', () => {
-    expect(checkedNumberOf(stored, '12345')).toMatchObject({
+    expect(checkedNumberOf(parseSettings(stored).whatsappNumber, '12345')).toMatchObject({
       displayPhoneNumber: '+1 555-078-3881',
       qualityRating: null,
     })
@@ -111,6 +112,6 @@ describe('checkedNumberOf', () => {
     [null, '12345'],
     [{ whatsappNumber: { phoneNumberId: '12345' } }, '12345'],
   ])('reads %j for id %j as never checked', (settings, phoneNumberId) => {
-    expect(checkedNumberOf(settings, phoneNumberId)).toBeNull()
+    expect(checkedNumberOf(parseSettings(settings).whatsappNumber, phoneNumberId)).toBeNull()
   })
 })

@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import type { ErrorCode } from '../errors.js'
 import { GraphError, GraphUnreachableError } from '../whatsapp/graph-errors.js'
 
@@ -121,24 +122,32 @@ export interface CheckedNumber {
   readonly checkedAt: string
 }
 
+/** The `whatsappNumber` part of the workspace settings schema; null when none was kept. */
+export const checkedNumberPart = z
+  .object({
+    phoneNumberId: z.string(),
+    displayPhoneNumber: z.string(),
+    verifiedName: z
+      .string()
+      .nullish()
+      .transform((v) => v ?? null),
+    qualityRating: z
+      .string()
+      .nullish()
+      .transform((v) => v ?? null),
+    checkedAt: z.string(),
+  })
+  .nullish()
+  .catch(null)
+  .transform((v): CheckedNumber | null => v ?? null)
+
 /**
  * The checked number kept in the workspace's settings, if it still describes the connected
  * phone number id (`workspace:create` may have set an id nobody checked).
  */
 export function checkedNumberOf(
-  settings: unknown,
+  stored: CheckedNumber | null,
   phoneNumberId: string | null,
 ): CheckedNumber | null {
-  const stored = (settings as { whatsappNumber?: Partial<CheckedNumber> } | null)?.whatsappNumber
-  if (!stored || stored.phoneNumberId !== phoneNumberId) return null
-  if (typeof stored.displayPhoneNumber !== 'string' || typeof stored.checkedAt !== 'string') {
-    return null
-  }
-  return {
-    phoneNumberId,
-    displayPhoneNumber: stored.displayPhoneNumber,
-    verifiedName: stored.verifiedName ?? null,
-    qualityRating: stored.qualityRating ?? null,
-    checkedAt: stored.checkedAt,
-  }
+  return stored?.phoneNumberId === phoneNumberId ? stored : null
 }

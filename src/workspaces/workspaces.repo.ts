@@ -1,6 +1,8 @@
-import { eq, sql } from 'drizzle-orm'
+import { eq, sql, type SQL } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
 import { workspaces } from '../db/schema.js'
+import type { CheckedNumber } from './whatsapp-rules.js'
+import { parseSettings, type ParsedSettings, type SettingsPatch } from './settings-schema.js'
 
 /** Inserts a workspace (system transaction: the workspace does not exist yet). */
 export async function insertWorkspace(
@@ -12,17 +14,37 @@ export async function insertWorkspace(
   return created.id
 }
 
-/** The workspace visible to this transaction. */
+/** The workspace visible to this transaction, its settings parsed. */
 export async function findWorkspace(tx: Tx, id: string) {
   const [row] = await tx.select().from(workspaces).where(eq(workspaces.id, id))
-  return row
+  return row && { ...row, settings: parseSettings(row.settings) }
+}
+
+/** The settings of the workspace visible to this transaction (defaults when it is not). */
+export async function loadWorkspaceSettings(tx: Tx, id: string): Promise<ParsedSettings> {
+  const [row] = await tx
+    .select({ settings: workspaces.settings })
+    .from(workspaces)
+    .where(eq(workspaces.id, id))
+  return parseSettings(row?.settings)
+}
+
+/**
+ * The typed settings of the workspaces `where` picks (a condition on `w`); few rows, read
+ * before a statement over many workspaces that needs one of their settings.
+ */
+export async function settingsOfWorkspaces(tx: Tx, where: SQL) {
+  const rows = await tx.execute<{ id: string; settings: unknown }>(
+    sql`select w.id, w.settings from workspaces w where ${where}`,
+  )
+  return rows.rows.map((r) => ({ id: r.id, settings: parseSettings(r.settings) }))
 }
 
 /** Merges `patch` into the workspace's settings (other keys are kept). */
 export async function mergeWorkspaceSettings(
   tx: Tx,
   id: string,
-  patch: Record<string, unknown>,
+  patch: SettingsPatch,
 ): Promise<void> {
   await tx
     .update(workspaces)
@@ -45,7 +67,7 @@ export interface WhatsAppConnectionRow {
   readonly wabaId: string | null | undefined
   /** Undefined leaves the stored token as it is. */
   readonly accessTokenEnc: string | undefined
-  readonly checkedNumber: Record<string, unknown>
+  readonly checkedNumber: CheckedNumber
 }
 
 /** Stores a checked WhatsApp connection; the number's description goes into the settings. */

@@ -11,8 +11,8 @@ import { createFieldCipher } from '../../src/crypto/field-cipher.js'
 import { createRenderer } from '../../src/http/render.js'
 import { VIEWS_DIR } from '../../src/paths.js'
 import type { AppDeps } from '../../src/http/env.js'
-import type { JobQueue } from '../../src/jobs/runner.js'
-import type { JobDeps, JobName } from '../../src/jobs/registry.js'
+import type { JobQueue } from '../../src/jobs/types.js'
+import type { JobDeps, JobName } from '../../src/jobs/types.js'
 
 /**
  * One encryption key for every test app: processing jobs of parallel test files share the

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { seedWorkspace } from '../helpers/workspace.js'
 import { afterCommit, withSystem, withTenant } from '../../src/db/tenant.js'
-import { enqueueAfterCommit } from '../../src/jobs/runner.js'
+import { enqueueAfterCommit } from '../../src/jobs/after-commit.js'
 
 let t: TestApp
 let ws: Awaited<ReturnType<typeof seedWorkspace>>

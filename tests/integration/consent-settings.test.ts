@@ -6,8 +6,8 @@ import { ConsoleSession } from '../helpers/console-session.js'
 import { withSystem } from '../../src/db/tenant.js'
 import { workspaces, type Role } from '../../src/db/schema.js'
 import { classifyConsent, DEFAULT_KEYWORDS } from '../../src/consent/rules.js'
-import { consentSettingsOf, DEFAULT_OPT_OUT_BUTTONS } from '../../src/consent/settings.js'
-import { messagesPerSecondOf } from '../../src/outbound/send-settings.js'
+import { DEFAULT_OPT_OUT_BUTTONS } from '../../src/consent/settings.js'
+import { parseSettings } from '../../src/workspaces/settings-schema.js'
 
 let t: TestApp
 let ws: Awaited<ReturnType<typeof seedWorkspace>>
@@ -89,10 +89,10 @@ describe('consent settings', () => {
       overrides: { en: { optOut: { remove: ['cancel'] } }, es: { optOut: { add: ['para ya'] } } },
       optOutButtons: [...DEFAULT_OPT_OUT_BUTTONS],
     })
-    const { lists } = consentSettingsOf(row.settings)
+    const { lists } = parseSettings(row.settings).consent
     expect(classifyConsent('cancel', lists).intent).toBe('none')
     expect(classifyConsent('Para ya!', lists)).toMatchObject({ intent: 'opt_out', language: 'es' })
-    expect(messagesPerSecondOf(row.settings)).toBe(20)
+    expect(parseSettings(row.settings).messagesPerSecond).toBe(20)
     expect((await consentForm(owner))['optOut:es']).toMatch(/\npara ya$/)
   })
 
@@ -146,7 +146,7 @@ describe('consent settings', () => {
       { csrf: false },
     )
     expect(response.status).toBe(403)
-    expect(messagesPerSecondOf((await workspaceRow()).settings)).not.toBe(7)
+    expect(parseSettings((await workspaceRow()).settings).messagesPerSecond).not.toBe(7)
   })
 })
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { sql } from 'drizzle-orm'
 import { withSystem } from '../../src/db/tenant.js'
 import { processDueEvents } from '../../src/webhooks/process.js'
-import { touchConversation } from '../../src/inbox/conversations.repo.js'
+import { noteActivity } from '../../src/conversations/activity.js'
 import { envelope, inboundMessage, randomPhone, randomWamid, receive } from '../helpers/inbound.js'
 import { postWebhook } from '../helpers/webhooks.js'
 import {
@@ -162,7 +162,7 @@ describe('one lock order: contact, then conversation', () => {
       await tx.execute(sql`select id from contacts where id = ${contact.id} for key share`)
       processing = processDueEvents(suite.t.jobDeps)
       await sleep(500)
-      await touchConversation(tx, { workspaceId, contactId: contact.id, messageAt: new Date() })
+      await noteActivity(tx, { workspaceId, contactId: contact.id, messageAt: new Date() })
     })
     await processing
     const sha = createHash('sha256').update(body).digest('hex')

@@ -6,7 +6,7 @@ import { dispatchFor, useSendingSuite } from '../helpers/sending.js'
 import { eq } from 'drizzle-orm'
 import { withTenant } from '../../src/db/tenant.js'
 import { conversations } from '../../src/db/schema.js'
-import type { JobName } from '../../src/jobs/registry.js'
+import type { JobName } from '../../src/jobs/types.js'
 
 // The agent console on both databases: list, thread, a reply, and the live stream.
 const suite = useSendingSuite('Smoke inbox')

@@ -13,7 +13,7 @@ import { messages, workspaces } from '../../src/db/schema.js'
 import { processDueEvents } from '../../src/webhooks/process.js'
 import { downloadMedia, type MediaJob } from '../../src/messages/download-media.js'
 import { sweepPendingMedia } from '../../src/messages/sweep-media.js'
-import type { JobDeps } from '../../src/jobs/registry.js'
+import type { JobDeps } from '../../src/jobs/types.js'
 import type { WebhookPayload } from '../../src/whatsapp/cloud-api.js'
 
 const MB = 1024 * 1024

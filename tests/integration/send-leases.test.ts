@@ -7,6 +7,7 @@ import {
   dispatchFor,
   queueThroughGate,
   sendRow,
+  setWorkspaceSettings,
   useSendingSuite,
 } from '../helpers/sending.js'
 import { waitFor } from '../helpers/wait-for.js'
@@ -96,6 +97,30 @@ describe('a crash with sends leased', () => {
     const settled = await sendRow(suite.t, ws.workspaceId, id)
     expect(settled).toMatchObject({ state: 'sent', wamid })
     expect(settled.messageId).not.toBeNull()
+  })
+
+  it('keeps the words of a send cut off mid-call only where the workspace stores content', async () => {
+    const open = await seedWorkspace(suite.t.deps, 'Cut off, open')
+    const closed = await seedWorkspace(suite.t.deps, 'Cut off, private')
+    await setWorkspaceSettings(suite.t, closed.workspaceId, { storeMessageContent: false })
+    const sends = []
+    for (const ws of [open, closed]) {
+      const { ids } = await queuedTo(ws, 1)
+      const [claimed] = await lease(ws)
+      if (!claimed) throw new Error('nothing leased')
+      await withTenant(suite.t.deps.db, ws.workspaceId, (tx) =>
+        markCallStarted(tx, claimed, suite.t.clock.now()),
+      )
+      sends.push({ ws, id: ids[0] ?? '' })
+    }
+    suite.t.clock.advance(LEASES_RUN_OUT_MS)
+    for (const { ws } of sends) await dispatchFor(suite.jobDeps, ws.workspaceId)
+    const [kept, forgotten] = await Promise.all(
+      sends.map(({ ws, id }) => sendRow(suite.t, ws.workspaceId, id)),
+    )
+    expect(kept).toMatchObject({ state: 'unknown' })
+    expect(kept?.contentEnc).not.toBeNull()
+    expect(forgotten).toMatchObject({ state: 'unknown', contentEnc: null })
   })
 })
 

@@ -1,35 +1,29 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Tx } from '../db/tenant.js'
-import { conversations, users } from '../db/schema.js'
-
-/** What happened in a contact's conversation, for its inbox row. */
-export interface ConversationActivity {
-  readonly workspaceId: string
-  readonly contactId: string
-  /** A message's time: the conversation moves up to it (never back). */
-  readonly messageAt?: Date | undefined
-  /** An inbound message the agents have not read yet. */
-  readonly unread?: boolean
-}
+import { conversations } from '../db/schema.js'
 
 /**
- * Creates or updates the contact's conversation and marks it changed for the live feed.
- * Returns its id, and whether this call created it (a first message: auto-assignment's moment).
+ * Creates or updates the contact's conversation and marks it changed for the live feed: the
+ * time moves up to `messageAt` (never back) and `unread` adds one. Returns its id, and whether
+ * this call created it.
  */
-export async function touchConversation(tx: Tx, activity: ConversationActivity) {
-  const at = activity.messageAt ?? null
-  const unread = activity.unread ? 1 : 0
+export async function upsertConversation(
+  tx: Tx,
+  row: { workspaceId: string; contactId: string; messageAt: Date | null; unread: boolean },
+) {
+  const at = row.messageAt
+  const unread = row.unread ? 1 : 0
   const rows = await tx.execute<{ id: string; created: boolean }>(sql`
     insert into conversations (workspace_id, contact_id, last_message_at, unread_count)
-    values (${activity.workspaceId}, ${activity.contactId}, coalesce(${at}::timestamptz, now()), ${unread})
+    values (${row.workspaceId}, ${row.contactId}, coalesce(${at}::timestamptz, now()), ${unread})
     on conflict (workspace_id, contact_id) do update set
       last_message_at = greatest(conversations.last_message_at, coalesce(${at}::timestamptz, conversations.last_message_at)),
       unread_count = conversations.unread_count + ${unread},
       changed_at = clock_timestamp()
     returning id, (xmax = 0) as created`)
-  const [row] = rows.rows
-  if (!row) throw new Error('conversation upsert returned no row')
-  return row
+  const [created] = rows.rows
+  if (!created) throw new Error('conversation upsert returned no row')
+  return created
 }
 
 /**
@@ -83,24 +77,6 @@ export async function findConversationIdOf(tx: Tx, contactId: string) {
     .from(conversations)
     .where(eq(conversations.contactId, contactId))
   return row?.id
-}
-
-/** The active users a conversation can be assigned to, by name. */
-export function listAssignableUsers(tx: Tx) {
-  return tx
-    .select({ id: users.id, name: users.name, role: users.role })
-    .from(users)
-    .where(eq(users.active, true))
-    .orderBy(users.name)
-}
-
-/** True when the user is active in the transaction's workspace (RLS hides other workspaces). */
-export async function isActiveUser(tx: Tx, userId: string): Promise<boolean> {
-  const [row] = await tx
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.id, userId), eq(users.active, true)))
-  return row !== undefined
 }
 
 /**
