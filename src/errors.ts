@@ -24,6 +24,10 @@ export const ERRORS = {
     status: 422,
     title: 'The 24-hour customer service window is closed: send a template',
   },
+  idempotency_key_reused: {
+    status: 422,
+    title: 'This Idempotency-Key was already used for a different request',
+  },
   whatsapp_not_connected: {
     status: 409,
     title: 'No WhatsApp Business Account is connected to this workspace',

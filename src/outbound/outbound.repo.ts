@@ -36,9 +36,15 @@ export interface SendSummary {
   readonly id: string
   readonly state: string
   readonly contactId: string
+  readonly requestDigest: string | null
 }
 
-const summaryColumns = { id: sends.id, state: sends.state, contactId: sends.contactId }
+const summaryColumns = {
+  id: sends.id,
+  state: sends.state,
+  contactId: sends.contactId,
+  requestDigest: sends.requestDigest,
+}
 
 /** The send made earlier under this idempotency key, if any. */
 export async function findSendByKey(tx: Tx, key: string): Promise<SendSummary | undefined> {

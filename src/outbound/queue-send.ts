@@ -47,7 +47,7 @@ export async function queueSend(
 ): Promise<QueueResult> {
   const key = request.idempotencyKey ?? randomUUID()
   const earlier = request.idempotencyKey ? await findSendByKey(tx, key) : undefined
-  if (earlier) return sameSend(earlier, request)
+  if (earlier) return sameSend(earlier, request, scope.cipher)
   const target = await loadGateTarget(tx, scope, request.contactId)
   if (target === undefined) throw new AppError('not_found', 'No such contact')
   const refused = refusalFor(target, request, scope.now)
@@ -60,6 +60,7 @@ export async function queueSend(
     category: request.category,
     kind: request.content.kind,
     contentEnc: scope.cipher.encrypt(JSON.stringify(request.content)),
+    requestDigest: scope.cipher.blindIndex(digestInput(request)),
     consentEventId: request.consentEventId ?? null,
     createdByUserId: request.createdByUserId ?? null,
     createdByApiKeyId: request.createdByApiKeyId ?? null,
@@ -72,12 +73,24 @@ export async function queueSend(
   }
   const raced = await findSendByKey(tx, key)
   if (!raced) throw new Error('idempotency key conflict without a row')
-  return sameSend(raced, request)
+  return sameSend(raced, request, scope.cipher)
 }
 
-function sameSend(earlier: SendSummary, request: SendRequest): QueueResult {
+// Keyed, not a bare hash: short texts would be easy to guess from a bare SHA-256. The prefix
+// keeps these apart from the phone and BSUID indexes made with the same key.
+function digestInput(request: SendRequest): string {
+  return `send-content:${JSON.stringify(request.content)}`
+}
+
+// A retry with the same key is answered with the first send; anything else under that key is a
+// mistake of the caller, refused rather than silently answered with a send it did not ask for.
+function sameSend(earlier: SendSummary, request: SendRequest, cipher: FieldCipher): QueueResult {
   if (earlier.contactId !== request.contactId) {
-    throw new AppError('validation_failed', 'This idempotency key was used for another contact')
+    throw new AppError('idempotency_key_reused', 'This key was used for another contact')
+  }
+  const digests = cipher.blindIndexes(digestInput(request))
+  if (earlier.requestDigest !== null && !digests.includes(earlier.requestDigest)) {
+    throw new AppError('idempotency_key_reused', 'This key was used for another message')
   }
   return { queued: earlier, created: false }
 }
