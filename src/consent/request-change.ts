@@ -6,7 +6,7 @@ import { changeConsentByHand, type ManualChange } from './manual-consent.js'
 
 /**
  * A consent change by the request's principal (a console user: `manual`; an API key: `api`),
- * logged in the consent log and in the audit chain, in one transaction.
+ * logged in the consent log and in the audit chain, in one transaction; a repeat writes neither.
  */
 export function changeConsentForRequest(c: Context<AppEnv>, change: Omit<ManualChange, 'actor'>) {
   const principal = currentPrincipal(c)
@@ -17,7 +17,8 @@ export function changeConsentForRequest(c: Context<AppEnv>, change: Omit<ManualC
   const { deps } = c.var
   return c.var.tenant(async (tx) => {
     const scope = { workspaceId: principal.workspaceId, cipher: deps.cipher, now: deps.now() }
-    const consent = await changeConsentByHand(tx, scope, { ...change, actor })
+    const { consent, written } = await changeConsentByHand(tx, scope, { ...change, actor })
+    if (!written) return consent
     await auditRequest(c, tx, {
       action: `consent.${change.direction}`,
       recordType: 'contact',
