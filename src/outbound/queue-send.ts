@@ -8,6 +8,9 @@ import { findSendByKey, insertSend, type SendSummary } from './outbound.repo.js'
 import { loadGateTarget } from './gate-target.js'
 import type { SendContent } from './content.js'
 import { touchConversation } from '../inbox/conversations.repo.js'
+import { findTemplateByKey } from '../templates/templates.repo.js'
+import { templateViewOf } from '../templates/rules.js'
+import { templateText } from '../templates/template-text.js'
 
 /** A request to send one message to one contact. */
 export interface SendRequest {
@@ -52,6 +55,7 @@ export async function queueSend(
   if (target === undefined) throw new AppError('not_found', 'No such contact')
   const refused = refusalFor(target, request, scope.now)
   if (refused) return { refused }
+  const content = await withTemplateText(tx, scope, request.content)
   const created = await insertSend(tx, {
     workspaceId: scope.workspaceId,
     contactId: request.contactId,
@@ -59,7 +63,7 @@ export async function queueSend(
     origin: request.origin,
     category: request.category,
     kind: request.content.kind,
-    contentEnc: scope.cipher.encrypt(JSON.stringify(request.content)),
+    contentEnc: scope.cipher.encrypt(JSON.stringify(content)),
     requestDigest: scope.cipher.blindIndex(digestInput(request)),
     consentEventId: request.consentEventId ?? null,
     createdByUserId: request.createdByUserId ?? null,
@@ -74,6 +78,19 @@ export async function queueSend(
   const raced = await findSendByKey(tx, key)
   if (!raced) throw new Error('idempotency key conflict without a row')
   return sameSend(raced, request, scope.cipher)
+}
+
+// The thread and the inbox show what the contact read, as Meta fills the template the workspace
+// has synced under that name and language, not the template's name.
+async function withTemplateText(
+  tx: Tx,
+  scope: QueueScope,
+  content: SendContent,
+): Promise<SendContent> {
+  if (content.kind !== 'template' || content.text !== undefined) return content
+  const { name, language } = content.template
+  const row = await findTemplateByKey(tx, { workspaceId: scope.workspaceId, name, language })
+  return row ? { ...content, text: templateText(templateViewOf(row), content.template) } : content
 }
 
 // Keyed, not a bare hash: short texts would be easy to guess from a bare SHA-256. The prefix

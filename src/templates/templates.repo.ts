@@ -88,3 +88,21 @@ export async function findTemplate(tx: Tx, id: string): Promise<TemplateRowRecor
   const [row] = await tx.select().from(messageTemplates).where(eq(messageTemplates.id, id))
   return row
 }
+
+/** The workspace's template of this name and language (Meta's exact code), if it has one. */
+export async function findTemplateByKey(
+  tx: Tx,
+  key: { readonly workspaceId: string; readonly name: string; readonly language: string },
+): Promise<TemplateRowRecord | undefined> {
+  const [row] = await tx
+    .select()
+    .from(messageTemplates)
+    .where(
+      and(
+        eq(messageTemplates.workspaceId, key.workspaceId),
+        eq(messageTemplates.name, key.name),
+        eq(messageTemplates.language, key.language),
+      ),
+    )
+  return row
+}
