@@ -37,7 +37,8 @@ function previewOf(row: InboxRow, cipher: FieldCipher): string {
   const text = shownWords(row.lastType, row.lastTextEnc ? cipher.decrypt(row.lastTextEnc) : null)
   const words = text ?? (row.lastType ? `[${row.lastType}]` : '')
   const short = words.length > PREVIEW_LENGTH ? `${words.slice(0, PREVIEW_LENGTH - 1)}…` : words
-  return row.lastDirection === 'outbound' ? `You: ${short}` : short
+  if (row.lastDirection !== 'outbound') return short
+  return row.lastAutomatic ? `Automatic reply: ${short}` : `You: ${short}`
 }
 
 function itemOf(row: InboxRow, cipher: FieldCipher, query: InboxQuery) {

@@ -118,3 +118,15 @@ describe('a workspace that keeps no message content', () => {
     }
   })
 })
+
+describe('the consent confirmation in the inbox', () => {
+  it('is previewed as an automatic reply, not as "You: …"', async () => {
+    const phone = randomPhone()
+    await receive(suite.t, inboundMessage(suite.ws.phoneNumberId, { from: phone, text: 'STOP' }))
+    await dispatchFor(suite.jobDeps, suite.ws.workspaceId, { noWaiting: true })
+    const owner = await signedIn(suite.t.app, suite.ws.users.owner)
+    const inbox = await (await owner.get('/inbox?view=all')).text()
+    expect(inbox).toMatch(/Automatic reply: [^<]*unsubscribed/)
+    expect(inbox).not.toMatch(/You: [^<]*unsubscribed/)
+  })
+})
