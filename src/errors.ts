@@ -29,6 +29,10 @@ export const ERRORS = {
     title: 'This workspace has no template of that name and language',
   },
   template_not_approved: { status: 422, title: 'Meta has not approved this template' },
+  idempotency_key_reused: {
+    status: 422,
+    title: 'This Idempotency-Key was already used for a different request',
+  },
   whatsapp_not_connected: {
     status: 409,
     title: 'No WhatsApp Business Account is connected to this workspace',

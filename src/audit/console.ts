@@ -4,7 +4,7 @@ import type { AppEnv } from '../http/env.js'
 import { currentPrincipal, requireRole } from '../http/roles.js'
 import { hrefWith, isHtmx } from '../http/forms.js'
 import { AppError, isAppError } from '../errors.js'
-import { parseDayBound } from '../http/day-bounds.js'
+import { parseDayRange } from '../http/day-bounds.js'
 import { readableTime } from '../console/readable-time.js'
 import type { Db } from '../db/client.js'
 import type { Tx } from '../db/tenant.js'
@@ -69,8 +69,7 @@ export async function readAuditLog(
 ): Promise<AuditPage> {
   const { filters, timeZone } = query
   const rows = await listAuditEntries(tx, {
-    from: parseDayBound(filters.from, { name: 'from', isEnd: false, timeZone }),
-    to: parseDayBound(filters.to, { name: 'to', isEnd: true, timeZone }),
+    ...parseDayRange(filters, timeZone),
     action: filters.action.trim(),
     beforeSeq: parseBefore(query.before),
     limit: PAGE_SIZE,

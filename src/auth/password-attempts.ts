@@ -6,6 +6,7 @@ import {
   recordFailure,
   refundFailure,
   retryAfterSeconds,
+  waitInWords,
   type ThrottlePolicy,
 } from './throttle-rules.js'
 import { clearAccountThrottles, clearThrottle, lockThrottles, saveThrottle } from './auth.repo.js'
@@ -61,7 +62,7 @@ export async function reservePasswordAttempt(deps: ThrottleDeps, attempt: Passwo
     )
     const wait = Math.max(...limits.map(({ key }) => retryAfterSeconds(states.get(key), now)))
     if (wait > 0) {
-      throw new AppError('rate_limited', `Too many attempts. Try again in ${wait} s.`, {
+      throw new AppError('rate_limited', `Too many attempts. Try again in ${waitInWords(wait)}.`, {
         retryAfter: wait,
       })
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  waitInWords,
   recordFailure,
   refundFailure,
   retryAfterSeconds,
@@ -42,5 +43,18 @@ describe('login throttle rules', () => {
     expect(refunded.failures).toBe(2)
     expect(retryAfterSeconds(refunded, at(3))).toBe(0)
     expect(refundFailure({ ...refunded, failures: 0 }, policy).failures).toBe(0)
+  })
+})
+
+describe('waitInWords', () => {
+  it.each([
+    [900, '15 minutes'],
+    [60, '1 minute'],
+    [61, '2 minutes'],
+    [40, '40 seconds'],
+    [1, '1 second'],
+    [7200, '2 hours'],
+  ])('says %i s as "%s"', (seconds, words) => {
+    expect(waitInWords(seconds)).toBe(words)
   })
 })

@@ -42,3 +42,12 @@ export function refundFailure(state: ThrottleState, policy: ThrottlePolicy): Thr
   const blockedUntil = failures < policy.limit ? null : state.blockedUntil
   return { failures, windowStartedAt: state.windowStartedAt, blockedUntil }
 }
+
+/** A wait as a person says it: "15 minutes", "1 minute", "40 seconds" (rounded up). */
+export function waitInWords(seconds: number): string {
+  const plural = (count: number, unit: string) =>
+    `${String(count)} ${unit}${count === 1 ? '' : 's'}`
+  if (seconds < 60) return plural(Math.max(1, seconds), 'second')
+  if (seconds < 3600) return plural(Math.ceil(seconds / 60), 'minute')
+  return plural(Math.ceil(seconds / 3600), 'hour')
+}

@@ -36,6 +36,11 @@ export async function workspaceCreate(deps: CommandDeps, argv: string[]) {
     required: ['name'],
     optional: ['phone-number-id', 'access-token', 'waba-id', 'timezone'],
   })
+  // A number without its token can neither be checked with Meta nor send: a half-connected
+  // workspace that fails later, far from this command.
+  if (flags['phone-number-id'] !== undefined && !flags['access-token']) {
+    throw new AppError('validation_failed', '--phone-number-id needs --access-token too')
+  }
   const id = await withSystem(deps.db, (tx) =>
     createWorkspace(tx, deps, {
       name: flags.name,

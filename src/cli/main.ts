@@ -1,4 +1,3 @@
-import { destination } from 'pino'
 import { loadConfig, ConfigError, type Config } from '../config.js'
 import { createLogger } from '../logger.js'
 import { openDatabase } from '../db/client.js'
@@ -20,10 +19,13 @@ import { userPassword } from './user-password.js'
 import { webhooksReplay } from './webhooks.js'
 import { auditVerify } from './audit.js'
 import { createJobQueue } from '../jobs/runner.js'
+import { helpFor } from './help.js'
+import { oneLineLog } from './one-line-log.js'
 
 type DataCommand = (deps: CommandDeps, argv: string[]) => Promise<unknown>
 
-const DATA_COMMANDS: Record<string, DataCommand> = {
+/** Every command but `serve`, by name. */
+export const DATA_COMMANDS: Record<string, DataCommand> = {
   'workspace:create': workspaceCreate,
   'workspace:connect': workspaceConnect,
   'user:create': userCreate,
@@ -39,9 +41,10 @@ const DATA_COMMANDS: Record<string, DataCommand> = {
 
 const USAGE = `usage: parley <serve|${Object.keys(DATA_COMMANDS).join('|')}> [flags]`
 
-// Commands print JSON on stdout, so their logs go to stderr.
+// Commands print JSON on stdout, so their logs go to stderr, one line each: a person reads
+// them, and an error's stack says nothing to an operator.
 async function runDataCommand(command: DataCommand, config: Config, argv: string[]) {
-  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, destination(2))
+  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, oneLineLog())
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -80,6 +83,11 @@ function describeFailure(error: unknown): string {
 /** Entry point of the `parley` command. */
 export async function main(argv: string[]): Promise<void> {
   const [name = '', ...rest] = argv
+  const help = helpFor(argv)
+  if (help !== undefined) {
+    process.stdout.write(help)
+    process.exit(0)
+  }
   try {
     const config = loadConfig(process.env)
     if (name === 'serve') {

@@ -6,7 +6,8 @@ import { changeConsentByHand, type ManualChange } from './manual-consent.js'
 
 /**
  * A consent change on the actor's word (a console user: `manual`; an API key: `api`; a job:
- * `system`), logged in the consent log and in the audit chain, in the caller's transaction.
+ * `system`), logged in the consent log and in the audit chain, in the caller's transaction; a
+ * repeat writes neither.
  */
 export async function changeConsentAs(
   tx: Tx,
@@ -15,7 +16,8 @@ export async function changeConsentAs(
 ) {
   const { actor, cipher, now } = acting
   const scope = { workspaceId: actor.workspaceId, cipher, now }
-  const consent = await changeConsentByHand(tx, scope, { ...change, actor })
+  const { consent, written } = await changeConsentByHand(tx, scope, { ...change, actor })
+  if (!written) return consent
   await recordAudit(tx, acting, {
     action: `consent.${change.direction}`,
     recordType: 'contact',

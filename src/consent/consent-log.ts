@@ -2,7 +2,7 @@ import type { FieldCipher } from '../crypto/field-cipher.js'
 import { CONSENT_METHODS, type ConsentMethod } from '../db/schema.js'
 import { isUuid, type Tx } from '../db/tenant.js'
 import { AppError } from '../errors.js'
-import { parseDayBound } from '../http/day-bounds.js'
+import { parseDayRange } from '../http/day-bounds.js'
 import { decodeCursor, encodeCursor, pageLimit } from '../contacts/pagination.js'
 import { listConsentEvents, type ConsentLogRow } from './consent-log.repo.js'
 
@@ -79,8 +79,7 @@ export async function readConsentLog(
   const limit = pageLimit(query.limit, sizes)
   const after = decodeCursor(query.cursor)
   const rows = await listConsentEvents(tx, {
-    from: parseDayBound(query.from, { name: 'from', isEnd: false, timeZone: query.timeZone }),
-    to: parseDayBound(query.to, { name: 'to', isEnd: true, timeZone: query.timeZone }),
+    ...parseDayRange(query, query.timeZone),
     method: parseMethod(query.method),
     contactId: parseContactId(query.contactId),
     after: after?.at ? { at: after.at, id: after.id } : undefined,

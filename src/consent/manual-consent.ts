@@ -4,6 +4,7 @@ import { AppError } from '../errors.js'
 import type { Actor } from '../actor.js'
 import { loadContactRow, consentJson } from '../contacts/show-contact.js'
 import { recordConsentChange, type ConsentScopeDeps } from './record-consent.js'
+import { lockContactConsent } from './consent.repo.js'
 
 /** A consent change made by a person rather than by the contact. */
 export interface ManualChange {
@@ -27,7 +28,9 @@ export const MAX_REASON_LENGTH = 500
 
 /**
  * Opts a contact out or back in on someone's word, logged with who did it and why. Opting back
- * in needs a reason (the caller checks the role: owner or admin). Answers the contact's consent.
+ * in needs a reason (the caller checks the role: owner or admin). A change to the state the
+ * contact is already in writes nothing: the log holds changes, not clicks. Answers the contact's
+ * consent and whether a log entry was written.
  */
 export async function changeConsentByHand(
   tx: Tx,
@@ -45,12 +48,19 @@ export async function changeConsentByHand(
     )
   }
   if (!isUuid(change.contactId)) throw new AppError('not_found')
+  const current = await lockContactConsent(tx, change.contactId)
+  if (current === undefined) throw new AppError('not_found')
+  const state = NEW_STATE[change.scope][change.direction]
+  const held = change.scope === 'messaging' ? current.consentState : current.marketingState
+  if (held === state) {
+    return { consent: consentJson(await loadContactRow(tx, change.contactId)), written: false }
+  }
   const { actor } = change
   // Without a wamid nothing is deduplicated: undefined means the contact is not in this workspace.
   const recorded = await recordConsentChange(tx, deps, {
     contactId: change.contactId,
     scope: change.scope,
-    state: NEW_STATE[change.scope][change.direction],
+    state,
     method: METHOD_OF[actor.kind],
     occurredAt: deps.now,
     reason,
@@ -58,5 +68,6 @@ export async function changeConsentByHand(
     actorApiKeyId: actor.kind === 'api_key' ? actor.id : undefined,
   })
   if (recorded === undefined) throw new AppError('not_found')
-  return consentJson(await loadContactRow(tx, change.contactId))
+  const consent = consentJson(await loadContactRow(tx, change.contactId))
+  return { consent, written: true }
 }

@@ -6,6 +6,7 @@ import { consoleScopeOf, type ConsoleScope } from '../http/actor.js'
 import type { Tx } from '../db/tenant.js'
 import { readConsentLog } from '../consent/consent-log.js'
 import { consentEntryView } from '../consent/console.js'
+import { manualChoices } from '../consent/manual-choices.js'
 import { loadContactProfile, shouldMaskPhones } from './contact-profile.js'
 import { findConversationIdOf } from '../conversations/conversations.repo.js'
 
@@ -61,14 +62,20 @@ async function loadContactPage(tx: Tx, scope: ConsoleScope, id: string, flash?: 
   }
 }
 
-/** The contact page, or for htmx the consent panel alone (consent forms swap only that). */
+/**
+ * The contact page, or for htmx the consent panel (consent forms swap it) with the contact card
+ * out of band: the card shows the consent badge too, and would otherwise say the old state.
+ */
 export async function renderContact(c: Context<AppEnv>, id: string, view: ContactView = {}) {
   const page = await c.var.tenant((tx) => loadContactPage(tx, consoleScopeOf(c), id, view.profile))
   const canOptIn = roleAtLeast(currentPrincipal(c).role, 'admin')
-  const data = { ...page, canOptIn, values: {}, ...view.consent }
-  const fragment = isHtmx(c)
-  const template = fragment ? 'contacts/consent-panel' : 'contacts/show'
-  return c.html(c.var.render(template, data, { fragment }), view.status ?? 200)
+  const choices = manualChoices(page.contact.consent)
+  const data = { ...page, canOptIn, choices, values: {}, ...view.consent }
+  const status = view.status ?? 200
+  if (!isHtmx(c)) return c.html(c.var.render('contacts/show', data), status)
+  const panel = c.var.render('contacts/consent-panel', data, { fragment: true })
+  const card = { profile: page.profile, outOfBand: true }
+  return c.html(panel + c.var.render('contacts/profile-panel', card, { fragment: true }), status)
 }
 
 /** The contact panel alone for htmx (wherever it is included), else the whole contact page. */

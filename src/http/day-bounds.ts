@@ -23,3 +23,19 @@ export function parseDayBound(
   if (!DATE_ONLY.test(raw)) return new Date(raw)
   return startOfDay(bound.isEnd ? nextDay(raw) : raw, bound.timeZone)
 }
+
+/**
+ * The `from`/`to` pair of a filter, each as parseDayBound reads it; a `from` after the `to` is
+ * validation_failed rather than an empty answer that looks like "nothing happened".
+ */
+export function parseDayRange(
+  raw: { readonly from?: string | undefined; readonly to?: string | undefined },
+  timeZone: string,
+): { from: Date | undefined; to: Date | undefined } {
+  const from = parseDayBound(raw.from, { name: 'from', isEnd: false, timeZone })
+  const to = parseDayBound(raw.to, { name: 'to', isEnd: true, timeZone })
+  if (from && to && from > to) {
+    throw new AppError('validation_failed', 'from must not be after to')
+  }
+  return { from, to }
+}

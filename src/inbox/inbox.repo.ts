@@ -25,8 +25,13 @@ export interface InboxFilter {
 }
 
 // Meta times messages to the second: the order they were stored breaks ties.
+// A consent confirmation is Parley's answer, not an agent's: the list says so (by contact first,
+// so the sends index is used).
 const lastMessage = sql`lateral (
-  select m.direction, m.type, m.text_enc, m.status from messages m
+  select m.direction, m.type, m.text_enc, m.status,
+    exists (select 1 from sends s where s.contact_id = m.contact_id and s.message_id = m.id
+      and s.origin = 'confirmation') as automatic
+  from messages m
   where m.contact_id = ${conversations.contactId}
   order by m.sent_at desc, m.created_at desc limit 1) last_message`
 
@@ -46,6 +51,7 @@ const row = {
   lastDirection: sql<string | null>`last_message.direction`,
   lastType: sql<string | null>`last_message.type`,
   lastTextEnc: sql<string | null>`last_message.text_enc`,
+  lastAutomatic: sql<boolean | null>`last_message.automatic`,
 }
 
 function viewCondition(filter: InboxFilter): SQL | undefined {

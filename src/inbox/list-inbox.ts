@@ -13,6 +13,7 @@ import {
   type InboxRow,
   type InboxView,
 } from './inbox.repo.js'
+import { shownWords } from './unstored-words.js'
 import { searchOf, seesOnlyOwnAndUnassigned, type InboxSearch, type Viewer } from './inbox-rules.js'
 
 /** The inbox's query string, as received, and who asks. */
@@ -33,10 +34,11 @@ const PREVIEW_LENGTH = 80
 
 // Types without words are named, so a row never reads as empty.
 function previewOf(row: InboxRow, cipher: FieldCipher): string {
-  const text = row.lastTextEnc ? cipher.decrypt(row.lastTextEnc) : null
+  const text = shownWords(row.lastType, row.lastTextEnc ? cipher.decrypt(row.lastTextEnc) : null)
   const words = text ?? (row.lastType ? `[${row.lastType}]` : '')
   const short = words.length > PREVIEW_LENGTH ? `${words.slice(0, PREVIEW_LENGTH - 1)}…` : words
-  return row.lastDirection === 'outbound' ? `You: ${short}` : short
+  if (row.lastDirection !== 'outbound') return short
+  return row.lastAutomatic ? `Automatic reply: ${short}` : `You: ${short}`
 }
 
 function itemOf(row: InboxRow, cipher: FieldCipher, query: InboxQuery) {

@@ -3,6 +3,7 @@ import type { SendContent } from '../outbound/content.js'
 import { displayText } from '../outbound/content.js'
 import { readableTime } from '../console/readable-time.js'
 import { deliveryWords, PAUSED_WORDS, skipWords } from './delivery-words.js'
+import { shownWords } from './unstored-words.js'
 import type { ThreadMessageRow, UnsentSendRow } from './thread.repo.js'
 
 /** A message's media as the thread shows it: a player or picture when stored, else why not. */
@@ -90,7 +91,7 @@ export function messageEntry(row: ThreadMessageRow, context: EntryContext): Thre
     direction: row.direction,
     at: row.sentAt.toISOString(),
     time: readableTime(row.sentAt, context.timeZone),
-    text: row.textEnc ? context.cipher.decrypt(row.textEnc) : null,
+    text: shownWords(row.type, row.textEnc ? context.cipher.decrypt(row.textEnc) : null),
     typeLabel: typeLabelOf(row),
     media: mediaOf(row),
     quote: row.contextWamid ? (context.quotes.get(row.contextWamid) ?? null) : null,
@@ -102,7 +103,7 @@ export function messageEntry(row: ThreadMessageRow, context: EntryContext): Thre
 }
 
 function sendText(row: UnsentSendRow, cipher: FieldCipher): string | null {
-  if (!row.contentEnc) return null
+  if (!row.contentEnc) return shownWords(row.kind, null)
   return displayText(JSON.parse(cipher.decrypt(row.contentEnc)) as SendContent)
 }
 

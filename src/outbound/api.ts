@@ -9,8 +9,14 @@ import type { SendContent } from './content.js'
 import { queueAs } from './queue-as.js'
 import { actingOf } from '../http/actor.js'
 
+// Meta's limit for a text body (Cloud API, text messages).
+const TEXT_LIMIT = 4096
+
 const text = z.object({
-  text: z.string().min(1).max(4096),
+  text: z
+    .string({ error: 'must be a string' })
+    .min(1, 'must not be empty')
+    .max(TEXT_LIMIT, `must be at most ${String(TEXT_LIMIT)} characters (WhatsApp's limit)`),
   previewUrl: z.boolean().optional(),
   replyTo: z.string().min(1).max(256).optional(),
 })
@@ -24,9 +30,7 @@ const template = z.object({
   }),
   replyTo: z.string().min(1).max(256).optional(),
 })
-const sendBody = z.union([text.strict(), template.strict()])
-
-type SendBody = z.infer<typeof sendBody>
+type SendBody = z.infer<typeof text> | z.infer<typeof template>
 
 function contentOf(body: SendBody): SendContent {
   const replyTo = body.replyTo ? { replyTo: body.replyTo } : {}
@@ -39,18 +43,39 @@ function contentOf(body: SendBody): SendContent {
   return { kind: 'template', template: spec, ...replyTo }
 }
 
+function invalid(detail: string): AppError {
+  return new AppError('validation_failed', detail)
+}
+
+// "text: must not be empty": the field's path and the rule it broke, one per problem.
+function issueLine(issue: z.core.$ZodIssue): string {
+  const field = issue.path.map(String).join('.')
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys
+      .map((key) => `${[field, key].filter(Boolean).join('.')}: not a known field`)
+      .join('; ')
+  }
+  return `${field}: ${issue.message}`
+}
+
+/** The body of a send: exactly one of `text` and `template`, each checked field by field. */
+function parseSendBody(json: unknown): SendBody {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw invalid('The body must be a JSON object: {"text": "..."} or {"template": {...}}')
+  }
+  const hasText = 'text' in json
+  if (hasText && 'template' in json) throw invalid('Send text or template, not both')
+  if (!hasText && !('template' in json)) throw invalid('The body needs text or template')
+  const parsed = (hasText ? text : template).strict().safeParse(json)
+  if (!parsed.success) throw invalid(parsed.error.issues.map(issueLine).join('; '))
+  return parsed.data
+}
+
 async function readSendBody(raw: Promise<unknown>): Promise<SendBody> {
   const json = await raw.catch(() => {
     throw new AppError('malformed_payload')
   })
-  const parsed = sendBody.safeParse(json)
-  if (!parsed.success) {
-    throw new AppError(
-      'validation_failed',
-      'Send {"text": "..."} or {"template": {"name", "language", "components"}}',
-    )
-  }
-  return parsed.data
+  return parseSendBody(json)
 }
 
 /** `POST /contacts/{id}/messages`: a message through the send gate; `kick` wakes the dispatcher. */

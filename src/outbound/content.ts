@@ -13,7 +13,12 @@ import type { SendMessageRequest } from '../whatsapp/cloud-api.js'
 /** What a sender asks Parley to send; kept encrypted on the send until Meta has it. */
 export type SendContent = (
   | { readonly kind: 'text'; readonly text: string; readonly previewUrl?: boolean }
-  | { readonly kind: 'template'; readonly template: TemplateSpec }
+  | {
+      readonly kind: 'template'
+      readonly template: TemplateSpec
+      /** The words the contact receives (the synced template, filled in), for the thread. */
+      readonly text?: string
+    }
   | { readonly kind: 'buttons'; readonly buttons: ButtonsSpec }
   | { readonly kind: 'list'; readonly list: ListSpec }
 ) & { readonly replyTo?: string }
@@ -40,13 +45,13 @@ export function requestFor(
   }
 }
 
-/** The words of a message as the thread shows them (a template by its name). */
+/** The words of a message as the thread shows them (a template Parley has not synced: its name). */
 export function displayText(content: SendContent): string {
   switch (content.kind) {
     case 'text':
       return content.text
     case 'template':
-      return `[template ${content.template.name}]`
+      return content.text ?? `[template ${content.template.name}]`
     case 'buttons':
       return content.buttons.body
     case 'list':

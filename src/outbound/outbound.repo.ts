@@ -45,6 +45,7 @@ export interface SendSummary {
   readonly state: string
   readonly contactId: string
   readonly category: SendCategory
+  readonly requestDigest: string | null
 }
 
 const summaryColumns = {
@@ -52,6 +53,7 @@ const summaryColumns = {
   state: sends.state,
   contactId: sends.contactId,
   category: sends.category,
+  requestDigest: sends.requestDigest,
 }
 
 /** The send made earlier under this idempotency key, if any. */

@@ -9,6 +9,7 @@ import { findSendByKey, insertSend, type SendSummary } from './outbound.repo.js'
 import { loadGateTarget } from './gate-target.js'
 import type { SendContent } from './content.js'
 import { noteActivity } from '../conversations/activity.js'
+import { templateText } from '../templates/template-text.js'
 
 /** A request to send one message to one contact. */
 export interface SendRequest {
@@ -47,8 +48,8 @@ export async function queueSend(
 ): Promise<QueueResult> {
   const key = request.idempotencyKey ?? randomUUID()
   const earlier = request.idempotencyKey ? await findSendByKey(tx, key) : undefined
-  if (earlier) return sameSend(earlier, request)
-  const category = await categoryOf(tx, scope, request.content)
+  if (earlier) return sameSend(earlier, request, scope.cipher)
+  const { category, content } = await resolveContent(tx, scope, request.content)
   const target = await loadGateTarget(tx, scope, request.contactId)
   if (target === undefined) throw new AppError('not_found', 'No such contact')
   const refused = refusalFor(target, { ...request, category }, scope.now)
@@ -60,7 +61,8 @@ export async function queueSend(
     origin: request.origin,
     category,
     kind: request.content.kind,
-    contentEnc: scope.cipher.encrypt(JSON.stringify(request.content)),
+    contentEnc: scope.cipher.encrypt(JSON.stringify(content)),
+    requestDigest: scope.cipher.blindIndex(digestInput(request)),
     consentEventId: request.consentEventId ?? null,
     createdByUserId: request.createdByUserId ?? null,
     createdByApiKeyId: request.createdByApiKeyId ?? null,
@@ -73,21 +75,42 @@ export async function queueSend(
   }
   const raced = await findSendByKey(tx, key)
   if (!raced) throw new Error('idempotency key conflict without a row')
-  return sameSend(raced, request)
+  return sameSend(raced, request, scope.cipher)
 }
 
-/** Free-form content is service; a template is what Meta categorized it as, or refused (422). */
-async function categoryOf(tx: Tx, scope: QueueScope, content: SendContent): Promise<SendCategory> {
-  if (content.kind !== 'template') return 'service'
+/**
+ * Free-form content is service; a template is what Meta categorized it as, or refused (422).
+ * A template send keeps the words Meta fills in, so the thread and the inbox show what the
+ * contact read rather than the template's name.
+ */
+async function resolveContent(
+  tx: Tx,
+  scope: QueueScope,
+  content: SendContent,
+): Promise<{ category: SendCategory; content: SendContent }> {
+  if (content.kind !== 'template') return { category: 'service', content }
   const { name, language } = content.template
   const resolved = await resolveTemplate(tx, { workspaceId: scope.workspaceId, name, language })
   if ('refused' in resolved) throw new AppError(resolved.refused, resolved.detail)
-  return resolved.category
+  const text = content.text ?? templateText(resolved.template, content.template)
+  return { category: resolved.category, content: { ...content, text } }
 }
 
-function sameSend(earlier: SendSummary, request: SendRequest): QueueResult {
+// Keyed, not a bare hash: short texts would be easy to guess from a bare SHA-256. The prefix
+// keeps these apart from the phone and BSUID indexes made with the same key.
+function digestInput(request: SendRequest): string {
+  return `send-content:${JSON.stringify(request.content)}`
+}
+
+// A retry with the same key is answered with the first send; anything else under that key is a
+// mistake of the caller, refused rather than silently answered with a send it did not ask for.
+function sameSend(earlier: SendSummary, request: SendRequest, cipher: FieldCipher): QueueResult {
   if (earlier.contactId !== request.contactId) {
-    throw new AppError('validation_failed', 'This idempotency key was used for another contact')
+    throw new AppError('idempotency_key_reused', 'This key was used for another contact')
+  }
+  const digests = cipher.blindIndexes(digestInput(request))
+  if (earlier.requestDigest !== null && !digests.includes(earlier.requestDigest)) {
+    throw new AppError('idempotency_key_reused', 'This key was used for another message')
   }
   return { queued: earlier, created: false }
 }

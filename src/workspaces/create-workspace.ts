@@ -26,7 +26,10 @@ export async function createWorkspace(
     throw new AppError('validation_failed', 'Workspace name must be 1 to 120 characters')
   }
   if (input.phoneNumberId !== undefined && !/^\d{5,20}$/.test(input.phoneNumberId)) {
-    throw new AppError('validation_failed', 'phone-number-id must be the numeric id Meta shows')
+    throw new AppError(
+      'validation_failed',
+      'phone-number-id must be 5 to 20 digits: the id Meta shows for the number, not the phone number itself',
+    )
   }
   if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) {
     throw new AppError(

@@ -69,7 +69,7 @@ describe('login', () => {
     const blocked = await new ConsoleSession(t.app, '192.0.2.1').login(email)
     expect(blocked.status).toBe(429)
     expect(blocked.headers.get('retry-after')).toBe('900')
-    expect(await blocked.text()).toMatch(/Too many attempts\. Try again in 900 s\./)
+    expect(await blocked.text()).toMatch(/Too many attempts\. Try again in 15 minutes\./)
     expect((await new ConsoleSession(t.app, '192.0.2.2').login(email)).status).toBe(303)
     t.clock.advance(901 * 1000)
     expect((await new ConsoleSession(t.app, '192.0.2.1').login(email)).status).toBe(303)

@@ -162,7 +162,15 @@ describe('the parley command', () => {
   })
 
   it('refuses a phone-number-id another workspace already uses', async () => {
-    const args = ['workspace:create', '--name', 'Copy', '--phone-number-id', '106540352242922']
+    const args = [
+      'workspace:create',
+      '--name',
+      'Copy',
+      '--phone-number-id',
+      '106540352242922',
+      '--access-token',
+      'EAAG-copy',
+    ]
     expect(await failure(args)).toBe('parley: Another workspace already uses this phone-number-id')
   })
 

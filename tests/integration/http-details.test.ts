@@ -39,6 +39,23 @@ describe('a known path asked with another method', () => {
     expect(await response.text()).toContain('not allowed')
   })
 
+  it('answers every path of the route table asked with a method it lacks with 405', async () => {
+    const methods = new Map<string, Set<string>>()
+    for (const route of t.app.routes) {
+      if (route.method === 'ALL') continue
+      const path = route.path.replace(/:[^/]+/g, ID).replace(/\*$/, 'app.css')
+      methods.set(path, (methods.get(path) ?? new Set()).add(route.method))
+    }
+    const wrong: string[] = []
+    for (const [path, allowed] of methods) {
+      const method = ['PATCH', 'PUT', 'DELETE'].find((m) => !allowed.has(m)) ?? 'OPTIONS'
+      const response = await t.app.request(path, { method })
+      if (response.status !== 405) wrong.push(`${method} ${path}: ${String(response.status)}`)
+    }
+    expect(methods.size).toBeGreaterThan(40)
+    expect(wrong).toEqual([])
+  })
+
   it('still answers an unknown path with 404', async () => {
     const response = await t.app.request('/api/v1/nothing-here', { method: 'DELETE' })
     expect(response.status).toBe(404)

@@ -137,6 +137,16 @@ describe('users management', () => {
     await admin.post(`/users/${ws.users.sales.id}/role`, { role: 'sales' })
   })
 
+  it('shows Deactivate as a dangerous action that asks first, and Reactivate as a plain one', async () => {
+    const admin = await as('admin')
+    const page = await (await admin.get('/users')).text()
+    const form = new RegExp(
+      `<form[^>]*action="/users/${ws.users.sales.id}/activation"[^>]*>[^]*?</form>`,
+    ).exec(page)?.[0]
+    expect(form).toMatch(/hx-confirm="Deactivate [^"]+\? They are signed out at once/)
+    expect(form).toContain('<button type="submit" class="danger">Deactivate</button>')
+  })
+
   it('deactivates a user: their session ends and they cannot log in again', async () => {
     const sales = await as('sales')
     const admin = await as('admin')

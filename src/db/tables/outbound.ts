@@ -42,6 +42,9 @@ export const sends = pgTable(
       .notNull()
       .references(() => contacts.id, { onDelete: 'cascade' }),
     idempotencyKey: text('idempotency_key').notNull(),
+    // A keyed hash of the content: the same key with other content is refused, not answered
+    // with the first send (null on sends queued before it was kept).
+    requestDigest: text('request_digest'),
     origin: text('origin').$type<SendOrigin>().notNull(),
     category: text('category').$type<SendCategory>().notNull(),
     kind: text('kind').notNull(),
