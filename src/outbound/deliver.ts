@@ -129,10 +129,7 @@ function unsendable(
   return undefined
 }
 
-async function callMeta(
-  deps: DeliverDeps,
-  call: ReadyCall,
-): Promise<CallResult> {
+async function callMeta(deps: DeliverDeps, call: ReadyCall): Promise<CallResult> {
   const { cipher } = deps
   const { send, target } = call
   const content = JSON.parse(cipher.decrypt(send.contentEnc ?? '')) as SendContent
