@@ -15,6 +15,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
+          setupFiles: ['tests/helpers/cheap-passwords.ts'],
           globalSetup: ['tests/helpers/global-database.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -31,6 +32,7 @@ export default defineConfig({
               ? 'tests/integration/**/*.test.ts'
               : 'tests/integration/**/*.smoke.test.ts',
           ],
+          setupFiles: ['tests/helpers/cheap-passwords.ts'],
           globalSetup: ['tests/helpers/global-database.ts'],
           testTimeout: 30_000,
           hookTimeout: 90_000,
