@@ -5,7 +5,7 @@ import { contacts, sends, workspaces } from '../../src/db/schema.js'
 import { dispatchDueSends } from '../../src/outbound/dispatch.js'
 import { mergeWorkspaceSettings } from '../../src/workspaces/workspaces.repo.js'
 import { FakeMetaGraph } from '../fakes/meta-graph.js'
-import { createTestApp, type TestApp } from './app.js'
+import { createTestApp, type TestApp, type TestClock } from './app.js'
 import { seedWorkspace, TEST_ACCESS_TOKEN } from './workspace.js'
 
 /** What a sending test file works with, from its beforeAll on. */
@@ -35,6 +35,7 @@ export function useSendingSuite(label: string): SendingSuite {
     closeFake = () => server.close()
     suite.t = createTestApp({ graph: { baseUrl: server.baseUrl, version: GRAPH_VERSION } })
     suite.jobDeps = suite.t.jobDeps
+    suite.meta.now = () => suite.t.clock.now().getTime()
     suite.ws = await seedWorkspace(suite.t.deps, label)
   })
   afterEach(() => {
@@ -47,11 +48,14 @@ export function useSendingSuite(label: string): SendingSuite {
   return suite
 }
 
-/** Runs the dispatcher for one workspace's sends only (test files share the database). */
+/**
+ * Runs the dispatcher for one workspace's sends only (test files share the database); with
+ * `clock`, on the test clock, which moves on instead of waiting for pacing.
+ */
 export function dispatchFor(
   jobDeps: TestApp['jobDeps'],
   workspaceId: string,
-  options: { noWaiting?: boolean } = {},
+  options: { noWaiting?: boolean; clock?: TestClock } = {},
 ) {
   return dispatchDueSends(jobDeps, { workspaceIds: [workspaceId], ...options })
 }
