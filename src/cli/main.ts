@@ -1,4 +1,3 @@
-import { destination } from 'pino'
 import { loadConfig, ConfigError, type Config } from '../config.js'
 import { createLogger } from '../logger.js'
 import { openDatabase } from '../db/client.js'
@@ -39,9 +38,25 @@ const DATA_COMMANDS: Record<string, DataCommand> = {
 
 const USAGE = `usage: parley <serve|${Object.keys(DATA_COMMANDS).join('|')}> [flags]`
 
+/** Where a command writes: the process's stdout and stderr, or a test's buffers. */
+export interface CommandOutput {
+  stdout(text: string): void
+  stderr(text: string): void
+}
+
 // Commands print JSON on stdout, so their logs go to stderr.
-async function runDataCommand(command: DataCommand, config: Config, argv: string[]) {
-  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, destination(2))
+async function runDataCommand(
+  command: DataCommand,
+  config: Config,
+  argv: string[],
+  output: CommandOutput,
+) {
+  const level = config.logLevel === 'info' ? 'warn' : config.logLevel
+  const log = createLogger(level, {
+    write: (line) => {
+      output.stderr(line)
+    },
+  })
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -64,7 +79,7 @@ async function runDataCommand(command: DataCommand, config: Config, argv: string
       },
       argv,
     )
-    process.stdout.write(`${JSON.stringify(result)}\n`)
+    output.stdout(`${JSON.stringify(result)}\n`)
   } finally {
     await database.close()
   }
@@ -77,23 +92,42 @@ function describeFailure(error: unknown): string {
   return `parley: ${message.split('\n')[0] ?? 'failed'}`
 }
 
-/** Entry point of the `parley` command. */
-export async function main(argv: string[]): Promise<void> {
+/**
+ * Runs a command other than `serve` to its end with these settings and returns its exit code;
+ * `main` runs it for the process, tests in their own process.
+ */
+export async function runCommand(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  output: CommandOutput,
+): Promise<0 | 1> {
   const [name = '', ...rest] = argv
   try {
-    const config = loadConfig(process.env)
-    if (name === 'serve') {
-      const log = createLogger(config.logLevel)
-      for (const warning of config.warnings) log.warn(warning)
-      await startServer(config, log)
-      return
-    }
+    const config = loadConfig(env)
     const command = DATA_COMMANDS[name]
     if (!command) throw new AppError('validation_failed', `unknown command "${name}". ${USAGE}`)
-    await runDataCommand(command, config, rest)
-    process.exit(0)
+    await runDataCommand(command, config, rest, output)
+    return 0
   } catch (error) {
-    process.stderr.write(`${describeFailure(error)}\n`)
+    output.stderr(`${describeFailure(error)}\n`)
+    return 1
+  }
+}
+
+/** Entry point of the `parley` command. */
+export async function main(argv: string[]): Promise<void> {
+  const output: CommandOutput = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  }
+  if (argv[0] !== 'serve') process.exit(await runCommand(argv, process.env, output))
+  try {
+    const config = loadConfig(process.env)
+    const log = createLogger(config.logLevel)
+    for (const warning of config.warnings) log.warn(warning)
+    await startServer(config, log)
+  } catch (error) {
+    output.stderr(`${describeFailure(error)}\n`)
     process.exit(1)
   }
 }
