@@ -35,7 +35,6 @@ export function useSendingSuite(label: string): SendingSuite {
     closeFake = () => server.close()
     suite.t = createTestApp({ graph: { baseUrl: server.baseUrl, version: GRAPH_VERSION } })
     suite.jobDeps = suite.t.jobDeps
-    suite.meta.now = () => suite.t.clock.now().getTime()
     suite.ws = await seedWorkspace(suite.t.deps, label)
   })
   afterEach(() => {

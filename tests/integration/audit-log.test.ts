@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { inject } from 'vitest'
+import { testDatabaseUrl } from '../helpers/databases.js'
 import { sql } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { seedWorkspace } from '../helpers/workspace.js'
@@ -199,7 +199,7 @@ describe('parley audit:verify', () => {
   it('exits 0 on an intact chain and 1 naming the entry when it is broken', async () => {
     const checked = await seedWorkspace(t.deps, 'Audit cli')
     await seedEntries(checked)
-    const env = cliEnv({ DATABASE_URL: inject('databaseUrl') })
+    const env = cliEnv({ DATABASE_URL: testDatabaseUrl() })
     const args = ['audit:verify', '--workspace', checked.workspaceId]
     const ok = await runCliHere(args, env)
     expect([ok.code, ok.stderr]).toEqual([0, ''])

@@ -251,8 +251,14 @@ describe('pacing', () => {
     const ws = await seedWorkspace(suite.t.deps, 'Pair')
     const contact = await contactWhoWrote(ws)
     for (const body of ['one', 'two', 'three']) await queue(ws, contact.id, text(body))
-    // On the test clock: the run waits out the spacing by moving that clock on, not in real time.
-    await dispatchFor(suite.jobDeps, ws.workspaceId, { clock: suite.t.clock })
+    // On the test clock: the run waits out the spacing by moving that clock on, not in real time,
+    // and Meta sees arrivals on that clock.
+    suite.meta.now = () => suite.t.clock.now().getTime()
+    try {
+      await dispatchFor(suite.jobDeps, ws.workspaceId, { clock: suite.t.clock })
+    } finally {
+      suite.meta.now = Date.now
+    }
     const times = suite.meta.sendsTo(`+${contact.phone}`).map((s) => s.at)
     expect(suite.meta.sendsTo(`+${contact.phone}`).map((s) => s.body.text?.body)).toEqual([
       'one',
