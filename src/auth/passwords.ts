@@ -1,7 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+import { PASSWORD_COST } from './password-cost.js'
 
-// scrypt from node:crypto: no native dependency; N=2^15 takes ~60 ms here, slow enough for a login.
-const PARAMS = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }
+const PARAMS = { ...PASSWORD_COST, maxmem: 64 * 1024 * 1024 }
 const KEY_LENGTH = 32
 
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {

@@ -41,10 +41,25 @@ export const DATA_COMMANDS: Record<string, DataCommand> = {
 
 const USAGE = `usage: parley <serve|${Object.keys(DATA_COMMANDS).join('|')}> [flags]`
 
+/** Where a command writes: the process's stdout and stderr, or a test's buffers. */
+export interface CommandOutput {
+  stdout(text: string): void
+  stderr(text: string): void
+}
+
 // Commands print JSON on stdout, so their logs go to stderr, one line each: a person reads
 // them, and an error's stack says nothing to an operator.
-async function runDataCommand(command: DataCommand, config: Config, argv: string[]) {
-  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, oneLineLog())
+async function runDataCommand(
+  command: DataCommand,
+  config: Config,
+  argv: string[],
+  output: CommandOutput,
+) {
+  const level = config.logLevel === 'info' ? 'warn' : config.logLevel
+  const log = createLogger(
+    level,
+    oneLineLog((text) => output.stderr(text)),
+  )
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -67,7 +82,7 @@ async function runDataCommand(command: DataCommand, config: Config, argv: string
       },
       argv,
     )
-    process.stdout.write(`${JSON.stringify(result)}\n`)
+    output.stdout(`${JSON.stringify(result)}\n`)
   } finally {
     await database.close()
   }
@@ -80,28 +95,49 @@ function describeFailure(error: unknown): string {
   return `parley: ${message.split('\n')[0] ?? 'failed'}`
 }
 
-/** Entry point of the `parley` command. */
-export async function main(argv: string[]): Promise<void> {
+/**
+ * Runs a command other than `serve` to its end with these settings and returns its exit code;
+ * `main` runs it for the process, tests in their own process.
+ */
+export async function runCommand(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  output: CommandOutput,
+): Promise<0 | 1> {
   const [name = '', ...rest] = argv
   const help = helpFor(argv)
   if (help !== undefined) {
-    process.stdout.write(help)
-    process.exit(0)
+    output.stdout(help)
+    return 0
+  }
+  try {
+    const config = loadConfig(env)
+    const command = DATA_COMMANDS[name]
+    if (!command) throw new AppError('validation_failed', `unknown command "${name}". ${USAGE}`)
+    await runDataCommand(command, config, rest, output)
+    return 0
+  } catch (error) {
+    output.stderr(`${describeFailure(error)}\n`)
+    return 1
+  }
+}
+
+/** Entry point of the `parley` command. */
+export async function main(argv: string[]): Promise<void> {
+  const output: CommandOutput = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  }
+  if (argv[0] !== 'serve' || helpFor(argv) !== undefined) {
+    process.exit(await runCommand(argv, process.env, output))
   }
   try {
     const config = loadConfig(process.env)
-    if (name === 'serve') {
-      const log = createLogger(config.logLevel)
-      for (const warning of config.warnings) log.warn(warning)
-      await startServer(config, log)
-      return
-    }
-    const command = DATA_COMMANDS[name]
-    if (!command) throw new AppError('validation_failed', `unknown command "${name}". ${USAGE}`)
-    await runDataCommand(command, config, rest)
-    process.exit(0)
+    const log = createLogger(config.logLevel)
+    for (const warning of config.warnings) log.warn(warning)
+    await startServer(config, log)
   } catch (error) {
-    process.stderr.write(`${describeFailure(error)}\n`)
+    output.stderr(`${describeFailure(error)}\n`)
     process.exit(1)
   }
 }

@@ -9,7 +9,7 @@ import {
   type ClaimedSend,
 } from './dispatch.repo.js'
 import { deliverSend } from './deliver.js'
-import { NumberPacer } from './pacing.js'
+import { NumberPacer, REAL_TIME, type PaceClock } from './pacing.js'
 
 // Each send in flight holds a database connection while Meta answers (see deliver.ts), so
 // fewer than the pool's ten, leaving connections for webhooks and the console.
@@ -23,14 +23,26 @@ const LEASE_MS = 120_000
 // One run ends after this and the next scheduled run carries on, so shutdown is never held up long.
 const RUN_BUDGET_MS = 50_000
 
-// One per process: the throughput of a number is shared by every run of the dispatcher.
-const pacer = new NumberPacer()
+// One per clock, so one per process outside tests: the throughput of a number is shared by
+// every run of the dispatcher.
+const pacers = new WeakMap<PaceClock, NumberPacer>()
+
+function pacerOn(clock: PaceClock): NumberPacer {
+  const pacer = pacers.get(clock) ?? new NumberPacer({ clock })
+  pacers.set(clock, pacer)
+  return pacer
+}
 
 /** Limits a run to some workspaces' sends (tests and benches sharing one database). */
 export interface DispatchScope {
   readonly workspaceIds: readonly string[]
   /** Return once nothing can go now, rather than waiting for paced sends to become due. */
   readonly noWaiting?: boolean
+  /**
+   * The run's time, in place of `deps.now` and real waits: a test's clock, which moves on when
+   * asked to wait, so pacing is checked without spending its seconds.
+   */
+  readonly clock?: PaceClock
 }
 
 /** How many sends of one run ended in each state. */
@@ -44,14 +56,16 @@ export async function dispatchDueSends(
   deps: JobDeps,
   only?: DispatchScope,
 ): Promise<DispatchReport> {
-  const run = new DispatchRun(deps, only)
+  const clock = only?.clock ?? { now: () => deps.now(), sleep: REAL_TIME.sleep }
+  const pacer = pacerOn(only?.clock ?? REAL_TIME)
+  const run = new DispatchRun({ ...deps, now: clock.now, pacer }, only, clock)
   const expired = await withSystem(deps.db, (tx) =>
-    expireLeases(tx, deps.now(), only?.workspaceIds),
+    expireLeases(tx, clock.now(), only?.workspaceIds),
   )
   if (expired.unknown > 0) deps.log.warn(expired, 'sends cut off mid-call are marked unknown')
   else if (expired.requeued > 0) deps.log.info(expired, 'leased sends never called are requeued')
-  const started = Date.now()
-  while (!deps.shutdown.aborted && Date.now() - started < RUN_BUDGET_MS) {
+  const started = clock.now().getTime()
+  while (!deps.shutdown.aborted && clock.now().getTime() - started < RUN_BUDGET_MS) {
     if (run.waiting.length < MAX_IN_FLIGHT) run.waiting.push(...(await run.claim()))
     run.startWaiting()
     if (run.idle() && !(await run.moreSoon())) break
@@ -69,8 +83,9 @@ class DispatchRun {
   readonly waiting: ClaimedSend[] = []
 
   constructor(
-    private readonly deps: JobDeps,
+    private readonly deps: JobDeps & { readonly pacer: NumberPacer },
     private readonly only: DispatchScope | undefined,
+    private readonly clock: PaceClock,
   ) {}
 
   claim(): Promise<ClaimedSend[]> {
@@ -103,7 +118,7 @@ class DispatchRun {
   }
 
   private start(send: ClaimedSend): void {
-    const delivery = deliverSend({ ...this.deps, pacer }, send)
+    const delivery = deliverSend(this.deps, send)
       .then((state) => {
         this.report[state] = (this.report[state] ?? 0) + 1
       })
@@ -127,7 +142,7 @@ class DispatchRun {
   }
 
   nextChange(): Promise<unknown> {
-    const tick = sleep(IDLE_TICK_MS)
+    const tick = this.clock.sleep(IDLE_TICK_MS)
     return this.inFlight.size < MAX_IN_FLIGHT && this.waiting.length === 0
       ? Promise.race([...this.inFlight, tick])
       : Promise.race([...this.inFlight])
@@ -137,8 +152,4 @@ class DispatchRun {
     const ids = this.waiting.splice(0).map((send) => send.id)
     if (ids.length > 0) await withSystem(this.deps.db, (tx) => releaseLeases(tx, ids))
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
 }

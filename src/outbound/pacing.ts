@@ -1,3 +1,14 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+
+/** The time a pacer keeps and how it waits; tests pass a clock that moves on instead of waiting. */
+export interface PaceClock {
+  readonly now: () => Date
+  readonly sleep: (ms: number) => Promise<unknown>
+}
+
+/** The wall clock and real waiting. */
+export const REAL_TIME: PaceClock = { now: () => new Date(), sleep }
+
 /**
  * Keeps each business number under its throughput: at most `perSecond` sends in any window of
  * `windowMs`. The window is a little longer than a second because requests reach Meta a few
@@ -5,8 +16,13 @@
  */
 export class NumberPacer {
   private readonly recent = new Map<string, number[]>()
+  private readonly clock: PaceClock
+  private readonly windowMs: number
 
-  constructor(private readonly windowMs = 1050) {}
+  constructor(options: { clock?: PaceClock; windowMs?: number } = {}) {
+    this.clock = options.clock ?? REAL_TIME
+    this.windowMs = options.windowMs ?? 1050
+  }
 
   /** Records a send started at `now`. */
   record(key: string, now: number): void {
@@ -26,12 +42,13 @@ export class NumberPacer {
   /** Waits for a free slot for this number, then takes it. */
   async acquire(key: string, perSecond: number): Promise<void> {
     for (;;) {
-      const wait = this.waitMs(key, perSecond, Date.now())
+      const now = this.clock.now().getTime()
+      const wait = this.waitMs(key, perSecond, now)
       if (wait <= 0) {
-        this.record(key, Date.now())
+        this.record(key, now)
         return
       }
-      await new Promise((resolve) => setTimeout(resolve, wait))
+      await this.clock.sleep(wait)
     }
   }
 

@@ -10,7 +10,7 @@ import type { FakeReply } from './meta-graph.js'
 export interface RecordedSend {
   readonly phoneNumberId: string
   readonly body: SendMessageRequest
-  /** `Date.now()` when the request arrived: the time Meta would count for pacing. */
+  /** When the request arrived (the fake's `now`): the time Meta would count for pacing. */
   readonly at: number
   readonly wamid: string
 }

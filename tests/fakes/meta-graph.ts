@@ -93,6 +93,8 @@ export class FakeMetaGraph {
   readonly reads: RecordedRead[] = []
   /** Sends and mark-reads are answered this much later (timeout tests). */
   sendDelayMs = 0
+  /** The time a send arrives at (`at`): the test app's clock, so pacing on it can be checked. */
+  now: () => number = Date.now
   /** What `message_templates` lists per WABA: `meta.templates.set(wabaId, [...])`. */
   readonly templates = new FakeTemplates()
   /** The business numbers `GET /{version}/{phone-number-id}` describes: `meta.phoneNumbers.add(…)`. */
@@ -227,7 +229,7 @@ export class FakeMetaGraph {
   }
 
   private async answerMessages({ params: [phoneNumberId = ''], request }: RouteContext) {
-    const reply = this.handleMessages(phoneNumberId, request, Date.now())
+    const reply = this.handleMessages(phoneNumberId, request, this.now())
     if (this.sendDelayMs > 0) await sleep(this.sendDelayMs)
     return reply
   }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { inject } from 'vitest'
+import { testDatabaseUrl } from './databases.js'
 import { pino } from 'pino'
 import { createApp } from '../../src/app.js'
 import { connectDatabase } from '../../src/db/client.js'
@@ -46,13 +46,15 @@ export class TestClock {
   advance(ms: number) {
     this.offsetMs += ms
   }
+  /** Moves the clock on instead of waiting: a dispatcher run on it paces without real seconds. */
+  sleep = (ms: number) => {
+    this.advance(ms)
+    return Promise.resolve()
+  }
 }
 
 /** The app on the project's test database (or `databaseUrl`), with a silent logger, own keys and clock. */
-export function createTestApp(
-  overrides: Partial<AppDeps> = {},
-  databaseUrl = inject('databaseUrl'),
-) {
+export function createTestApp(overrides: Partial<AppDeps> = {}, databaseUrl = testDatabaseUrl()) {
   const log = pino({ level: 'silent' })
   const database = connectDatabase(databaseUrl, { log, poolSize: 5 })
   const cipher = createFieldCipher([TEST_DATA_KEY])

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { createInterface } from 'node:readline'
 import { join } from 'node:path'
 import { PROJECT_ROOT } from '../../src/paths.js'
+import { runCommand } from '../../src/cli/main.js'
 
 const BIN = join(PROJECT_ROOT, 'bin', 'parley.js')
 const START_TIMEOUT_MS = 60_000
@@ -33,15 +34,36 @@ function collectOutput(child: ChildProcess) {
   return { stdout: () => stdout, stderr: () => stderr }
 }
 
+/** How a `parley` command ended and what it printed. */
+export interface CliResult {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
 /** Runs `parley <args>` to completion and returns its exit code and output. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv) {
+export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   const child = spawn(process.execPath, [BIN, ...args], { env })
   const output = collectOutput(child)
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+  return new Promise<CliResult>((resolve) => {
     child.on('close', (code) => {
       resolve({ code, stdout: output.stdout(), stderr: output.stderr() })
     })
   })
+}
+
+/**
+ * Runs `parley <args>` (any command but serve) in this process, as `main` does: the same exit
+ * code and output as `runCli` without starting Node and compiling the sources each time.
+ */
+export async function runCliHere(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  let stdout = ''
+  let stderr = ''
+  const code = await runCommand(args, env, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+  })
+  return { code, stdout, stderr }
 }
 
 function waitForPort(child: ChildProcess, output: () => string): Promise<number> {

@@ -15,14 +15,35 @@ async function adminQuery(serverUrl: string, sql: string) {
   }
 }
 
-/** A new empty database on the server at `serverUrl`; `drop()` removes it, connections and all. */
-export async function createScratchDatabase(serverUrl: string, prefix: string) {
+/**
+ * A new database on the server at `serverUrl`, empty or a copy of `template`; `drop()` removes
+ * it, connections and all.
+ */
+export async function createScratchDatabase(serverUrl: string, prefix: string, template?: string) {
   const name = `${prefix}_${Date.now()}_${randomBytes(3).toString('hex')}`
-  await adminQuery(serverUrl, `create database ${name}`)
+  const copy = template === undefined ? '' : ` template ${template}`
+  await adminQuery(serverUrl, `create database ${name}${copy}`)
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
   return {
     url: url.toString(),
     drop: () => adminQuery(serverUrl, `drop database if exists ${name} with (force)`),
   }
+}
+
+let fileDatabase: string | undefined
+
+/**
+ * The database of the running test file: a copy of the project's migrated database made for it
+ * (tests/helpers/file-database.ts), so parallel files never see each other's rows or jobs.
+ */
+export function testDatabaseUrl(): string {
+  if (fileDatabase === undefined)
+    throw new Error('no database for this file: is file-database.ts a setup file?')
+  return fileDatabase
+}
+
+/** Sets the database of the running test file. */
+export function useTestDatabase(url: string) {
+  fileDatabase = url
 }

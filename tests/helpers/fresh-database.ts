@@ -1,10 +1,9 @@
-import { inject } from 'vitest'
-import { createScratchDatabase } from './databases.js'
+import { createScratchDatabase, testDatabaseUrl } from './databases.js'
 
 /**
  * A brand-new, unmigrated database on the same server as the project's test database, for
  * tests that need an empty Parley (first-run setup) or a real start-up. Drop it when done.
  */
 export function createFreshDatabase() {
-  return createScratchDatabase(inject('databaseUrl'), 'parley_fresh')
+  return createScratchDatabase(testDatabaseUrl(), 'parley_fresh')
 }

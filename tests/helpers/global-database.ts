@@ -26,8 +26,11 @@ async function migrate(url: string) {
 async function freshEmbeddedDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-test-embedded-'))
   const embedded = await startEmbeddedPostgres(dir)
+  // A database of its own, not the server's `postgres`: each test file copies it as a template,
+  // asking from `postgres`, and nobody may be connected to a template while it is copied.
+  const database = await createScratchDatabase(embedded.connectionString, 'parley_test')
   return {
-    url: embedded.connectionString,
+    url: database.url,
     drop: async () => {
       await embedded.stop()
       rmSync(dir, { recursive: true, force: true })

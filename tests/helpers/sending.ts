@@ -7,7 +7,7 @@ import { mergeWorkspaceSettings } from '../../src/workspaces/workspaces.repo.js'
 import { queueSend } from '../../src/outbound/queue-send.js'
 import type { SendContent } from '../../src/outbound/content.js'
 import { FakeMetaGraph } from '../fakes/meta-graph.js'
-import { createTestApp, type TestApp } from './app.js'
+import { createTestApp, type TestApp, type TestClock } from './app.js'
 import { inboundMessage, randomPhone, receive } from './inbound.js'
 import { seedWorkspace, TEST_ACCESS_TOKEN } from './workspace.js'
 
@@ -50,11 +50,14 @@ export function useSendingSuite(label: string): SendingSuite {
   return suite
 }
 
-/** Runs the dispatcher for one workspace's sends only (test files share the database). */
+/**
+ * Runs the dispatcher for one workspace's sends only (test files share the database); with
+ * `clock`, on the test clock, which moves on instead of waiting for pacing.
+ */
 export function dispatchFor(
   jobDeps: TestApp['jobDeps'],
   workspaceId: string,
-  options: { noWaiting?: boolean } = {},
+  options: { noWaiting?: boolean; clock?: TestClock } = {},
 ) {
   return dispatchDueSends(jobDeps, { workspaceIds: [workspaceId], ...options })
 }

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { inject } from 'vitest'
+import { testDatabaseUrl } from '../helpers/databases.js'
 import { sql } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { seedWorkspace } from '../helpers/workspace.js'
 import { signedIn } from '../helpers/console-session.js'
-import { cliEnv, runCli } from '../helpers/cli.js'
+import { cliEnv, runCliHere } from '../helpers/cli.js'
 import { withSystem, withTenant } from '../../src/db/tenant.js'
 import type { Role } from '../../src/db/schema.js'
 import { randomUUID } from 'node:crypto'
@@ -199,13 +199,13 @@ describe('parley audit:verify', () => {
   it('exits 0 on an intact chain and 1 naming the entry when it is broken', async () => {
     const checked = await seedWorkspace(t.deps, 'Audit cli')
     await seedEntries(checked)
-    const env = cliEnv({ DATABASE_URL: inject('databaseUrl') })
+    const env = cliEnv({ DATABASE_URL: testDatabaseUrl() })
     const args = ['audit:verify', '--workspace', checked.workspaceId]
-    const ok = await runCli(args, env)
+    const ok = await runCliHere(args, env)
     expect([ok.code, ok.stderr]).toEqual([0, ''])
     expect(JSON.parse(ok.stdout)).toEqual({ ok: true, workspaces: 1, entries: 3 })
     await tamper(checked, 'edit')
-    const broken = await runCli(args, env)
+    const broken = await runCliHere(args, env)
     expect(broken.code).toBe(1)
     expect(broken.stdout).toBe('')
     expect(broken.stderr.trim().split('\n')).toHaveLength(1)

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import pg from 'pg'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { createFreshDatabase } from '../helpers/fresh-database.js'
-import { cliEnv, runCli } from '../helpers/cli.js'
+import { cliEnv, runCliHere } from '../helpers/cli.js'
 import { createLogger } from '../../src/logger.js'
 import { runMigrations } from '../../src/db/migrate.js'
 import { DATA_COMMANDS } from '../../src/cli/main.js'
@@ -75,7 +75,7 @@ describe("a command's logs", () => {
       } finally {
         await pool.end()
       }
-      const result = await runCli(['webhooks:replay', '--failed'], env)
+      const result = await runCliHere(['webhooks:replay', '--failed'], env)
       expect(result.code).toBe(0)
       expect(result.stderr.trimEnd().split('\n')).toEqual([
         expect.stringMatching(/^parley: warning: webhook event failed: will retry \(.+\)$/),

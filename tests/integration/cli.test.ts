@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer, type AddressInfo } from 'node:net'
 import { createFreshDatabase } from '../helpers/fresh-database.js'
-import { cliEnv, runCli, startServe, stopProcess } from '../helpers/cli.js'
+import {
+  cliEnv,
+  runCli,
+  runCliHere,
+  startServe,
+  stopProcess,
+  type ServeProcess,
+} from '../helpers/cli.js'
 
 let fresh: Awaited<ReturnType<typeof createFreshDatabase>>
 let env: NodeJS.ProcessEnv
@@ -16,15 +23,17 @@ beforeAll(async () => {
 })
 afterAll(() => fresh.drop())
 
-async function json(args: string[]) {
-  const result = await runCli(args, env)
+// Commands run in this process (runCliHere, what `main` runs); the tests that start, stop or
+// exit a real process spawn one (runCli, startServe).
+async function json(args: string[], run = runCliHere) {
+  const result = await run(args, env)
   expect(result.stderr).toBe('')
   expect(result.code).toBe(0)
   return JSON.parse(result.stdout) as Record<string, unknown>
 }
 
-async function failure(args: string[], environment = env) {
-  const result = await runCli(args, environment)
+async function failure(args: string[], environment = env, run = runCliHere) {
+  const result = await run(args, environment)
   expect(result.code).toBe(1)
   expect(result.stdout).toBe('')
   return result.stderr.trim()
@@ -33,8 +42,15 @@ async function failure(args: string[], environment = env) {
 describe('the parley command', () => {
   let workspaceId = ''
 
-  it('migrates and exits', async () => {
-    expect(await json(['migrate'])).toEqual({ migrated: true })
+  it('migrates and exits 0, as a process', async () => {
+    expect(await json(['migrate'], runCli)).toEqual({ migrated: true })
+  })
+
+  it('exits 1 with one line, as a process, and never asks for a password without a terminal', async () => {
+    const args = ['user:password', '--email', 'mo@acme.test']
+    expect(await failure(args, env, runCli)).toBe(
+      'parley: no --password given and stdin is not a terminal',
+    )
   })
 
   it('creates a workspace, a user and an API key, printing JSON', async () => {
@@ -76,7 +92,7 @@ describe('the parley command', () => {
   })
 
   it('lists API keys without the key, and revokes one by id', async () => {
-    const listed = await runCli(['apikey:list', '--workspace', workspaceId], env)
+    const listed = await runCliHere(['apikey:list', '--workspace', workspaceId], env)
     expect(listed.code).toBe(0)
     const { keys } = JSON.parse(listed.stdout) as { keys: Record<string, unknown>[] }
     expect(keys).toHaveLength(1)
@@ -133,10 +149,6 @@ describe('the parley command', () => {
       'parley: --since must be an ISO date or time, not "last tuesday"',
     ],
     [['audit:verify', '--workspace', 'acme'], 'parley: --workspace must be a workspace id'],
-    [
-      ['user:password', '--email', 'mo@acme.test'],
-      'parley: no --password given and stdin is not a terminal',
-    ],
     [
       ['webhooks:replay', '--failed', 'yes'],
       "parley: Unexpected argument 'yes'. This command does not take positional arguments",
@@ -226,7 +238,7 @@ describe('the parley command', () => {
           [sha, receivedAt],
         )
       }
-      const result = await runCli(['webhooks:replay', '--failed', '--since', '2026-01-01'], env)
+      const result = await runCliHere(['webhooks:replay', '--failed', '--since', '2026-01-01'], env)
       expect(result.code).toBe(0)
       expect(JSON.parse(result.stdout)).toEqual({
         requeued: 1,
@@ -272,7 +284,7 @@ describe('the parley command', () => {
     await new Promise<void>((resolve) => taken.listen(0, resolve))
     const { port } = taken.address() as AddressInfo
     try {
-      const message = await failure(['serve'], { ...env, PORT: String(port) })
+      const message = await failure(['serve'], { ...env, PORT: String(port) }, runCli)
       expect(message).toBe(
         `parley: port ${port} is already in use: stop the program using it or set PORT`,
       )
@@ -283,44 +295,43 @@ describe('the parley command', () => {
 })
 
 describe('the embedded database', () => {
-  it('refuses a second server on the same data directory, but lets commands join the first', async () => {
+  // One story on one data directory: every server start on it costs an initdb or a recovery.
+  it('refuses a second server on a data directory, lets commands join the first, and starts again after a kill -9', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'parley-embedded-'))
     const embeddedEnv = cliEnv({ DATA_DIR: dataDir })
-    const { child, port } = await startServe(embeddedEnv)
+    let killed: ServeProcess | undefined
     try {
+      const first = await startServe(embeddedEnv)
+      killed = first
       await expect(startServe(embeddedEnv)).rejects.toThrow(
         /Another Parley process \(pid \d+\) is using the data directory/,
       )
-      const created = await runCli(['workspace:create', '--name', 'Beside the server'], embeddedEnv)
+      const created = await runCliHere(
+        ['workspace:create', '--name', 'Beside the server'],
+        embeddedEnv,
+      )
       expect(created.stderr).toBe('')
-      expect(JSON.parse(created.stdout)).toHaveProperty('id')
-      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200)
+      const { id } = JSON.parse(created.stdout) as { id: string }
+      expect((await fetch(`http://127.0.0.1:${first.port}/readyz`)).status).toBe(200)
+      first.child.kill('SIGKILL')
+      await new Promise((resolve) => first.child.once('exit', resolve))
+      expect(serversOn(dataDir)).toHaveLength(1)
+      const { child, port } = await startServe(embeddedEnv)
+      try {
+        expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200)
+        const key = await runCliHere(
+          ['apikey:create', '--workspace', id, '--role', 'owner'],
+          embeddedEnv,
+        )
+        expect([key.code, key.stderr]).toEqual([0, ''])
+      } finally {
+        expect(await stopProcess(child)).toBe(0)
+      }
+      expect(serversOn(dataDir)).toEqual([])
     } finally {
-      expect(await stopProcess(child)).toBe(0)
+      if (killed) await stopProcess(killed.child)
       rmSync(dataDir, { recursive: true, force: true })
     }
-    expect(serversOn(dataDir)).toEqual([])
-  }, 90_000)
-
-  it('starts again after a kill -9, stopping the database server left behind', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'parley-embedded-'))
-    const embeddedEnv = cliEnv({ DATA_DIR: dataDir })
-    const killed = await startServe(embeddedEnv)
-    const created = await runCli(['workspace:create', '--name', 'Survives'], embeddedEnv)
-    const { id } = JSON.parse(created.stdout) as { id: string }
-    killed.child.kill('SIGKILL')
-    await new Promise((resolve) => killed.child.once('exit', resolve))
-    expect(serversOn(dataDir)).toHaveLength(1)
-    const { child, port } = await startServe(embeddedEnv)
-    try {
-      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200)
-      const key = await runCli(['apikey:create', '--workspace', id, '--role', 'owner'], embeddedEnv)
-      expect([key.code, key.stderr]).toEqual([0, ''])
-    } finally {
-      expect(await stopProcess(child)).toBe(0)
-    }
-    expect(serversOn(dataDir)).toEqual([])
-    rmSync(dataDir, { recursive: true, force: true })
   }, 90_000)
 })
 

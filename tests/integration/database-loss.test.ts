@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { testDatabaseUrl } from '../helpers/databases.js'
 import pg from 'pg'
 import { sql } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../helpers/app.js'
@@ -15,7 +16,7 @@ let t: TestApp
 let runner: JobRunner
 
 beforeAll(async () => {
-  const url = new URL(inject('databaseUrl'))
+  const url = new URL(testDatabaseUrl())
   url.searchParams.set('application_name', appName)
   t = createTestApp({}, url.toString())
   runner = await startJobRunner({ pool: t.database.pool, deps: t.jobDeps })
@@ -26,7 +27,7 @@ afterAll(async () => {
 })
 
 async function terminateOurBackends(): Promise<number> {
-  const admin = new pg.Client({ connectionString: inject('databaseUrl') })
+  const admin = new pg.Client({ connectionString: testDatabaseUrl() })
   await admin.connect()
   try {
     const result = await admin.query(
