@@ -58,7 +58,9 @@ async function runDataCommand(
   const level = config.logLevel === 'info' ? 'warn' : config.logLevel
   const log = createLogger(
     level,
-    oneLineLog((text) => output.stderr(text)),
+    oneLineLog((text) => {
+      output.stderr(text)
+    }),
   )
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
