@@ -10,9 +10,9 @@ import {
 } from '../helpers/browser.js'
 import { FakeMetaGraph } from '../fakes/meta-graph.js'
 
-// What an agent notices while writing in the composer: a send raises no CSP violation even after
-// they resized the reply box (Chromium keeps the new size in a style attribute), and a draft
-// survives the composer refreshing when the contact writes again.
+// Small things an agent notices: a send raises no CSP violation even after they resized the reply
+// box (Chromium keeps the new size in a style attribute), a draft survives the composer
+// refreshing when the contact writes again, and a background inbox tab counts unread conversations.
 
 const GRAPH_VERSION = 'v26.0'
 const ACCESS_TOKEN = 'EAAG-composer-story-token'
@@ -29,8 +29,8 @@ let sales: Page
 const problems: string[] = []
 const cleanups: (() => Promise<void>)[] = []
 
-function contactWrites(text: string) {
-  const message = { from: CONTACT.phone, name: CONTACT.name, text }
+function contactWrites(text: string, contact = CONTACT) {
+  const message = { from: contact.phone, name: contact.name, text }
   return deliverContactMessage(parley, PHONE_NUMBER_ID, message)
 }
 
@@ -94,6 +94,15 @@ describe('writing in the composer', () => {
     await refreshed
     await sales.locator('#thread li.msg-inbound').filter({ hasText: 'Thanks!' }).waitFor(LIVE)
     expect(await replyBox().inputValue()).toBe('Shipping is free over')
+  })
+
+  it("counts unread conversations in the inbox tab's title as they arrive", async () => {
+    await sales.goto('/inbox')
+    const before = Number(/^\((\d+)\)/.exec(await sales.title())?.[1] ?? 0)
+    await contactWrites('Hello, are you open today?', { phone: '919876500022', name: 'Ravi Rao' })
+    await expect.poll(() => sales.title(), LIVE).toBe(`(${String(before + 1)}) Inbox · Parley`)
+    const news = sales.locator('#inbox-news[aria-live="polite"]')
+    expect(await news.textContent()).toContain('Newest: Ravi Rao: Hello, are you open today?')
   })
 
   it('raised no CSP violations or JavaScript errors', () => {
