@@ -20,6 +20,7 @@ export function listAuditEntries(tx: Tx, filter: AuditLogFilter) {
       seq: auditEntries.seq,
       at: auditEntries.at,
       actorType: auditEntries.actorType,
+      actorId: auditEntries.actorId,
       actorName: auditEntries.actorName,
       ip: auditEntries.ip,
       action: auditEntries.action,

@@ -5,11 +5,12 @@ import { currentPrincipal, requireRole } from '../http/roles.js'
 import { hrefWith, isHtmx } from '../http/forms.js'
 import { AppError, isAppError } from '../errors.js'
 import { parseDayRange } from '../http/day-bounds.js'
-import { readableTime } from '../console/readable-time.js'
 import type { Db } from '../db/client.js'
 import type { Tx } from '../db/tenant.js'
 import type { BrokenLink } from './chain.js'
 import { listAuditEntries } from './audit-log.repo.js'
+import { loadAuditRecordTargets } from './audit-records.repo.js'
+import { auditEntryView } from './audit-entry-view.js'
 import { verifyAuditChains } from './verify.js'
 
 const PAGE_SIZE = 50
@@ -22,7 +23,6 @@ const BREAK_REASONS = {
 } as const satisfies Record<BrokenLink['reason'], string>
 
 type Filters = { from: string; to: string; action: string }
-type AuditRow = Awaited<ReturnType<typeof listAuditEntries>>[number]
 type AuditPage = { entries: ReturnType<typeof auditEntryView>[]; olderSeq: number | null }
 
 function parseBefore(raw: string): number | undefined {
@@ -31,35 +31,6 @@ function parseBefore(raw: string): number | undefined {
     throw new AppError('validation_failed', 'before must be an entry number (a positive integer)')
   }
   return Number(raw)
-}
-
-// Details hold short strings and numbers; anything nested is shown as JSON rather than dropped.
-function detailsLine(details: Record<string, unknown>): string {
-  const shown = (value: unknown) =>
-    typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value)
-  return Object.entries(details)
-    .map(([key, value]) => `${key}: ${shown(value)}`)
-    .join(' · ')
-}
-
-function whoOf(row: AuditRow): string {
-  if (row.actorType === 'system') return 'system'
-  if (row.actorType === 'api_key') return `API key ${row.actorName ?? '(deleted)'}`
-  return row.actorName ?? 'a former user'
-}
-
-/** An audit entry as the audit log table shows it, on the workspace's clock. */
-export function auditEntryView(row: AuditRow, timeZone: string) {
-  return {
-    seq: row.seq,
-    at: row.at.toISOString(),
-    time: readableTime(row.at, timeZone, { seconds: true }),
-    who: whoOf(row),
-    ip: row.ip,
-    action: row.action,
-    record: [row.recordType, row.recordId].filter(Boolean).join(' '),
-    details: detailsLine(row.details),
-  }
 }
 
 /** One page of the workspace's audit log, newest first, with the entry to continue before. */
@@ -76,8 +47,9 @@ export async function readAuditLog(
   })
   const page = rows.slice(0, PAGE_SIZE)
   const last = page.at(-1)
+  const targets = await loadAuditRecordTargets(tx, page)
   return {
-    entries: page.map((row) => auditEntryView(row, timeZone)),
+    entries: page.map((row) => auditEntryView(row, timeZone, targets)),
     olderSeq: rows.length > PAGE_SIZE && last ? last.seq : null,
   }
 }

@@ -46,7 +46,7 @@ export const authConsole = new Hono<AppEnv>()
   })
   .get('/setup', publicRoute(), async (c) => {
     if (!(await needsSetup(c.var.deps))) return c.redirect('/login', 303)
-    return c.html(c.var.render('auth/setup', { values: {} }))
+    return c.html(c.var.render('auth/setup', { values: {}, fields: {} }))
   })
   .post('/setup', publicRoute(), async (c) => {
     const values = await formFields(c)
@@ -66,7 +66,10 @@ export const authConsole = new Hono<AppEnv>()
     } catch (error) {
       if (!(error instanceof AppError) || error.code === 'internal') throw error
       if (error.code === 'already_set_up') return c.redirect('/login', 303)
-      const page = c.var.render('auth/setup', { values, error: error.detail ?? error.message })
+      const fields = error.extra?.fields
+      const page = fields
+        ? c.var.render('auth/setup', { values, fields })
+        : c.var.render('auth/setup', { values, fields: {}, error: error.detail ?? error.message })
       return c.html(page, ERRORS[error.code].status)
     }
   })

@@ -6,7 +6,7 @@ import { formFields, hrefWith, isHtmx } from '../http/forms.js'
 import { isAppError } from '../errors.js'
 import { shouldMaskPhones } from '../contacts/contact-profile.js'
 import { countInbox, listInbox } from './list-inbox.js'
-import { emptyInboxOf, viewLabelsFor, viewOf } from './inbox-rules.js'
+import { emptyInboxOf, inboxTitle, unreadNews, viewLabelsFor, viewOf } from './inbox-rules.js'
 import { loadSendingPause, pauseCauseOf } from '../workspaces/settings.js'
 import { findConversation, type InboxView } from './inbox.repo.js'
 import { listAssignableUsers } from './assignees.repo.js'
@@ -64,10 +64,16 @@ async function renderInbox(c: Context<AppEnv>) {
     cause: pauseCauseOf(sendingPause),
     canResume: roleAtLeast(viewer.role, 'admin'),
   }
-  const data = { ...page, views, view, q, moreHref, listHref, empty, emptyLink, paused }
+  const news = unreadNews(
+    counts.unread,
+    page.items.find((item) => item.unread > 0),
+  )
+  const title = inboxTitle(counts.unread)
   // The list refreshes itself on live events: just the list then, the page on navigation.
-  const template = isHtmx(c) ? 'inbox/list' : 'inbox/index'
-  return c.html(c.var.render(template, data, { fragment: isHtmx(c) }))
+  const fragment = isHtmx(c)
+  const links = { moreHref, listHref, emptyLink }
+  const data = { ...page, ...links, views, view, q, empty, paused, title, news, fragment }
+  return c.html(c.var.render(fragment ? 'inbox/list' : 'inbox/index', data, { fragment }))
 }
 
 async function renderConversation(c: Context<AppEnv>, id: string, flash?: ComposerFlash) {

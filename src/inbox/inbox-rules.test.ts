@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { emptyInboxOf, mayOpen, searchOf, viewLabelsFor, viewOf } from './inbox-rules.js'
+import {
+  emptyInboxOf,
+  inboxTitle,
+  mayOpen,
+  searchOf,
+  unreadNews,
+  viewLabelsFor,
+  viewOf,
+} from './inbox-rules.js'
 
 const sales = { userId: 'u-sales', role: 'sales' } as const
 const manager = { userId: 'u-manager', role: 'manager' } as const
@@ -76,5 +84,20 @@ describe('searchOf', () => {
     [undefined, { none: true }],
   ])('reads %s as %o', (raw, expected) => {
     expect(searchOf(raw)).toEqual(expected)
+  })
+})
+
+describe('the unread count in the title and the live region', () => {
+  it('puts the unread conversations before the title, and nothing when there are none', () => {
+    expect(inboxTitle(0)).toBe('Inbox')
+    expect(inboxTitle(3)).toBe('(3) Inbox')
+  })
+
+  it('says how many are unread and which is newest, or nothing', () => {
+    expect(unreadNews(0, { name: 'Ana', preview: 'hi' })).toBe('')
+    expect(unreadNews(1)).toBe('1 conversation with unread messages.')
+    expect(unreadNews(2, { name: 'Ana', preview: 'hi' })).toBe(
+      '2 conversations with unread messages. Newest: Ana: hi',
+    )
   })
 })

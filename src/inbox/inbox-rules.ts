@@ -42,6 +42,21 @@ function conversationsWord(count: number): string {
   return count === 1 ? '1 conversation' : `${String(count)} conversations`
 }
 
+/** The inbox tab's title: unread conversations counted first, so a background tab shows them. */
+export function inboxTitle(unread: number): string {
+  return unread > 0 ? `(${String(unread)}) Inbox` : 'Inbox'
+}
+
+/**
+ * What the inbox's polite live region says after a refresh: a screen reader announces it when it
+ * changes, so a new message (a new newest preview) is announced, and reading one too.
+ */
+export function unreadNews(unread: number, newest?: { name: string; preview: string }): string {
+  if (unread === 0) return ''
+  const count = `${conversationsWord(unread)} with unread messages.`
+  return newest ? `${count} Newest: ${newest.name}: ${newest.preview}` : count
+}
+
 /**
  * An empty view's words. "Nobody wrote yet" only when the viewer has no conversation at all;
  * otherwise it points at the ones waiting elsewhere, unassigned first.

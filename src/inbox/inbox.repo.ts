@@ -105,8 +105,8 @@ export async function listInboxRows(tx: Tx, filter: InboxFilter) {
   return pageOf(rows, filter.limit)
 }
 
-/** How many conversations each inbox view holds for one viewer. */
-export type InboxCounts = Readonly<Record<InboxView, number>>
+/** How many conversations each inbox view holds for one viewer, and how many have unread messages. */
+export type InboxCounts = Readonly<Record<InboxView | 'unread', number>>
 
 // The few opted-out contacts, read from contacts_opted_out_idx alone (an index-only scan).
 const optedOutContacts = sql`(select id from contacts where consent_state = 'opted_out')`
@@ -126,10 +126,11 @@ export async function countInboxViews(
       unassigned: sql<number>`count(*) filter (where ${conversations.assigneeId} is null)::int`,
       all: sql<number>`count(*)::int`,
       opted_out: sql<number>`count(*) filter (where ${conversations.contactId} in ${optedOutContacts})::int`,
+      unread: sql<number>`count(*) filter (where ${conversations.unreadCount} > 0)::int`,
     })
     .from(conversations)
     .where(viewer.ownAndUnassignedOnly ? ownOrUnassigned(viewer.userId) : undefined)
-  return counts ?? { mine: 0, unassigned: 0, all: 0, opted_out: 0 }
+  return counts ?? { mine: 0, unassigned: 0, all: 0, opted_out: 0, unread: 0 }
 }
 
 /** A conversation row of the inbox list. */

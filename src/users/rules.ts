@@ -28,13 +28,19 @@ export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value)
 }
 
+/** Why an email address cannot be a login, or undefined. */
+export function emailProblem(email: string): string | undefined {
+  return EMAIL.test(email.trim()) ? undefined : 'Email must look like name@example.com'
+}
+
 /** Checks a new user's fields; returns every problem, or the normalised user. */
 export function validateUser(input: UserInput): { problems: string[]; user?: ValidUser } {
   const problems: string[] = []
   const email = input.email.trim().toLowerCase()
   const name = input.name.trim() || email.split('@')[0] || ''
   const phone = input.phone?.replace(/[\s()-]/g, '') || undefined
-  if (!EMAIL.test(email)) problems.push('Email must look like name@example.com')
+  const emailTrouble = emailProblem(email)
+  if (emailTrouble) problems.push(emailTrouble)
   const passwordTrouble = passwordProblem(input.password, email)
   if (passwordTrouble) problems.push(passwordTrouble)
   if (!isRole(input.role)) problems.push(`Role must be one of ${ROLES.join(', ')}`)

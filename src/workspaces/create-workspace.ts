@@ -15,6 +15,15 @@ export interface NewWorkspace {
   timeZone?: string | undefined
 }
 
+/** Why a workspace name cannot be used, or undefined. */
+export function workspaceNameProblem(name: string): string | undefined {
+  const trimmed = name.trim()
+  if (trimmed.length === 0 || trimmed.length > 120) {
+    return 'Workspace name must be 1 to 120 characters'
+  }
+  return undefined
+}
+
 /** Validates and creates a workspace inside a system transaction; the access token is stored encrypted. */
 export async function createWorkspace(
   tx: Tx,
@@ -22,9 +31,8 @@ export async function createWorkspace(
   input: NewWorkspace,
 ): Promise<string> {
   const name = input.name.trim()
-  if (name.length === 0 || name.length > 120) {
-    throw new AppError('validation_failed', 'Workspace name must be 1 to 120 characters')
-  }
+  const nameProblem = workspaceNameProblem(name)
+  if (nameProblem) throw new AppError('validation_failed', nameProblem)
   if (input.phoneNumberId !== undefined && !/^\d{5,20}$/.test(input.phoneNumberId)) {
     throw new AppError(
       'validation_failed',

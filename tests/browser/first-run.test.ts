@@ -31,10 +31,8 @@ const WABA_ID = '102290129340398'
 // The system user token the owner pastes; the fake Meta accepts only this one.
 const ACCESS_TOKEN = 'EAAG-greenhouse-system-user-token-0123456789'
 
-// Chromium logs every 4xx response as a console error. The 401 and 403 are the story's own doing;
-// the favicon 404 is Chromium asking for an icon the app does not have.
+// Chromium logs every 4xx response as a console error. The 401 and 403 are the story's own doing.
 const EXPECTED_CONSOLE_ERRORS = [
-  /Failed to load resource: the server responded with a status of 404 .*\/favicon\.ico\)$/,
   /Failed to load resource: the server responded with a status of 401/, // wrong password
   /Failed to load resource: the server responded with a status of 422/, // wrong current password
   /Failed to load resource: the server responded with a status of 403/, // sales visits /users

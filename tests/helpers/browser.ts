@@ -125,8 +125,8 @@ export async function watchForProblems(page: Page, problems: string[]): Promise<
 /** Saves a full-page screenshot as `<name>.png` in SCREENSHOTS_DIR. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS_DIR, { recursive: true })
-  // caret: 'initial' leaves the DOM alone. Hiding the caret (the default) leaves `style=""` on every
-  // input, which htmx's next swap copies onto the new inputs: a CSP violation the app never caused.
+  // caret: 'initial' leaves the DOM alone: hiding the caret (the default) leaves `style=""` on
+  // every input, which the story's pages would then carry.
   await page.screenshot({
     path: join(SCREENSHOTS_DIR, `${name}.png`),
     fullPage: true,

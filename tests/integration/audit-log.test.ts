@@ -11,6 +11,8 @@ import { randomUUID } from 'node:crypto'
 import { recordAudit, type AuditEvent } from '../../src/audit/record-audit.js'
 import { systemActor, type Actor } from '../../src/actor.js'
 import { verifyAuditChains } from '../../src/audit/verify.js'
+import { contactWhoWrote, queueThroughGate } from '../helpers/sending.js'
+import { conversations } from '../../src/db/schema.js'
 
 type Workspace = Awaited<ReturnType<typeof seedWorkspace>>
 
@@ -103,6 +105,37 @@ describe('the audit log page', () => {
     expect(chain).toMatch(
       /^<div id="chain-status">\s*<p class="ok" role="status">The chain of 3 entries is intact\.<\/p>/,
     )
+  })
+
+  it('links each record to its page under its name: contact, user and send', async () => {
+    const linked = await seedWorkspace(t.deps, 'Audit links')
+    const { workspaceId } = linked
+    const contact = await contactWhoWrote(t, linked)
+    const name = `Contact ${contact.phone.slice(-4)}`
+    const content = { kind: 'text', text: 'We open at nine.' } as const
+    const sendId = await queueThroughGate(t, linked, { contactId: contact.id, content })
+    const sales = linked.users.sales
+    const owner = linked.users.owner
+    const actor: Actor = { workspaceId, kind: 'user', id: owner.id, name: 'Olga Owner', ip: IP }
+    const events: AuditEvent[] = [
+      { action: 'consent.opt_out', recordType: 'contact', recordId: contact.id },
+      { action: 'user.role', recordType: 'user', recordId: sales.id },
+      { action: 'message.send', recordType: 'send', recordId: sendId },
+      { action: 'contact.name', recordType: 'contact', recordId: randomUUID() },
+    ]
+    await withTenant(t.deps.db, workspaceId, async (tx) => {
+      for (const event of events) await recordAudit(tx, { actor, now: new Date() }, event)
+    })
+    const [conversation] = await withTenant(t.deps.db, workspaceId, (tx) =>
+      tx.select({ id: conversations.id }).from(conversations),
+    )
+    const page = await htmlOf(await (await as('admin', linked)).get('/audit'))
+    expect(page).toContain(`<a href="/contacts/${contact.id}">contact ${name}</a>`)
+    expect(page).toContain('<a href="/users">user Audit links sales</a>')
+    expect(page).toContain(`<a href="/conversations/${conversation?.id ?? ''}">send to ${name}</a>`)
+    // A record that is gone keeps its id, without a link.
+    expect(page).toMatch(/<td data-label="Record">contact [0-9a-f-]{36}<\/td>/)
+    expect(page).toContain(`<a href="/users">Olga Owner</a>`)
   })
 
   it('narrows by action prefix and by date, and explains a bad filter with 422', async () => {

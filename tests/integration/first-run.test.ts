@@ -55,6 +55,35 @@ describe('a new Parley', () => {
     expect(html).toContain('value="Acme Leads"')
   })
 
+  it('reports every invalid field at once, each marked aria-invalid with its own message', async () => {
+    const response = await new ConsoleSession(t.app).post('/setup', {
+      ...owner,
+      workspaceName: ' ',
+      email: 'not-an-address',
+      password: 'short',
+    })
+    expect(response.status).toBe(422)
+    const html = await response.text()
+    for (const field of ['workspaceName', 'email', 'password']) {
+      expect(html).toMatch(
+        new RegExp(
+          `<input id="${field}"[^>]*aria-invalid="true" aria-describedby="${field}-problem"`,
+        ),
+      )
+    }
+    expect(html).toContain(
+      '<p class="field-problem" id="workspaceName-problem">Workspace name must be 1 to 120 characters</p>',
+    )
+    expect(html).toContain(
+      '<p class="field-problem" id="email-problem">Email must look like name@example.com</p>',
+    )
+    expect(html).toContain(
+      '<p class="field-problem" id="password-problem">Password must be at least 10 characters</p>',
+    )
+    expect(html).not.toMatch(/<input id="name"[^>]*aria-invalid/)
+    expect(html).toContain('Correct the 3 fields marked below.')
+  })
+
   it('creates the workspace and owner, logs them in, and then closes setup', async () => {
     const visitor = new ConsoleSession(t.app)
     const response = await visitor.post('/setup', { ...owner, timezone: 'America/Sao_Paulo' })

@@ -79,3 +79,14 @@ describe('caching of personal data', () => {
     expect(css.headers.get('cache-control')).not.toBe('no-store')
   })
 })
+
+describe('the favicon', () => {
+  it('is linked from every page and served as an SVG with the static files', async () => {
+    const html = await (await t.app.request('/login')).text()
+    expect(html).toContain('<link rel="icon" href="/public/favicon.svg" type="image/svg+xml">')
+    const icon = await t.app.request('/public/favicon.svg')
+    expect(icon.status).toBe(200)
+    expect(icon.headers.get('content-type')).toContain('image/svg+xml')
+    expect(await icon.text()).toContain('<svg')
+  })
+})

@@ -216,6 +216,38 @@ describe('the inbox list', () => {
   })
 })
 
+describe('unread conversations in the title, and announced', () => {
+  it('counts unread conversations in the title and says the newest in a polite live region', async () => {
+    const workspace = await seedWorkspace(suite.t.deps, 'Unread title')
+    const manager = await as('manager', workspace)
+    const quiet = await page(manager, '/inbox')
+    expect(quiet.html).toContain('<title>Inbox · Parley</title>')
+    expect(quiet.html).toMatch(
+      /<p id="inbox-news" class="visually-hidden" aria-live="polite">\s*<\/p>/,
+    )
+
+    const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000)
+    const first = await contactWrites('hello there', { workspace, at: minutesAgo(3) })
+    const from = first.phone.slice(1)
+    await contactWrites('second hello', { workspace, from, at: minutesAgo(2) })
+    const newest = await contactWrites('anyone?', { workspace, at: minutesAgo(1) })
+    const full = await page(manager, '/inbox')
+    expect(full.html).toContain('<title>(2) Inbox · Parley</title>')
+    // The live refresh is a fragment: its title is the one htmx puts on the tab.
+    const fragment = await (await manager.get('/inbox', { 'HX-Request': 'true' })).text()
+    expect(fragment).toMatch(/^\s*<title>\(2\) Inbox · Parley<\/title>\s*<section id="inbox-list"/)
+    expect(fragment).toContain(
+      `2 conversations with unread messages. Newest: Contact ${newest.phone.slice(-4)}: anyone?`,
+    )
+  })
+
+  it('announces messages added to an open thread, not every status change', async () => {
+    const { conversationId } = await contactWrites('is it open?')
+    const { html } = await page(await as('manager'), `/conversations/${conversationId}`)
+    expect(html).toMatch(/<ol id="thread"[^>]* aria-live="polite" aria-relevant="additions"/)
+  })
+})
+
 describe('a thread', () => {
   it('shows the messages in order with delivery states in words and clears the unread count', async () => {
     const talk = await contactWrites('is the blue sofa in stock?')
