@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { AppError, ERRORS, problemBody, type ErrorCode } from '../errors.js'
 import type { AppEnv } from './env.js'
-import { isLockConflict } from '../db/sql-errors.js'
+import { isConnectionLoss, isLockConflict } from '../db/sql-errors.js'
 
 /** Paths answered with application/problem+json; everything else is the console. */
 export function isMachinePath(path: string): boolean {
@@ -16,6 +16,11 @@ function toAppError(err: Error): AppError {
   if (err instanceof HTTPException && err.status === 400) return new AppError('malformed_payload')
   // Retried already (see context.ts): the caller may simply try again, nothing failed for good.
   if (isLockConflict(err)) return new AppError('busy')
+  // The pool drops the broken connection and opens another: a retry works once the database is
+  // back. What was in flight was rolled back (a send retried with its Idempotency-Key is one send).
+  if (isConnectionLoss(err)) {
+    return new AppError('not_ready', 'The connection to the database was lost: try again')
+  }
   return new AppError('internal')
 }
 

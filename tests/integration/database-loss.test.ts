@@ -9,6 +9,9 @@ import { waitFor } from '../helpers/wait-for.js'
 import { withSystem } from '../../src/db/tenant.js'
 import { isMigrated } from '../../src/db/migrate.js'
 import { startJobRunner, type JobRunner } from '../../src/jobs/runner.js'
+import { seedWorkspace } from '../helpers/workspace.js'
+import { inboundMessage, randomPhone, receive } from '../helpers/inbound.js'
+import { contactByPhone } from '../helpers/sending.js'
 
 // Only this file's connections are terminated: the test database is shared by parallel files.
 const appName = `parley-loss-${randomBytes(4).toString('hex')}`
@@ -48,6 +51,14 @@ async function listening(): Promise<boolean> {
   return (rows.rows[0]?.n ?? 0) > 0
 }
 
+async function waitingOnTheLock(): Promise<boolean> {
+  const rows = await withSystem(t.deps.db, (tx) =>
+    tx.execute<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity
+      where application_name = ${appName} and wait_event_type = 'Lock'`),
+  )
+  return (rows.rows[0]?.n ?? 0) > 0
+}
+
 const answers = () => withSystem(t.deps.db, (tx) => tx.execute(sql`select 1`)).then(() => true)
 
 describe('a dropped database connection', () => {
@@ -80,5 +91,31 @@ describe('a dropped database connection', () => {
     expect(ready.status).toBe(200)
     // Every connection went back to the pool, broken ones dropped: none is held for ever.
     expect(t.database.pool.totalCount - t.database.pool.idleCount).toBeLessThanOrEqual(1)
+  })
+  it('answers a request whose query was cut off 503 not_ready, not 500', async () => {
+    const ws = await seedWorkspace(t.deps, 'Cut off')
+    const phone = randomPhone()
+    await receive(t, inboundMessage(ws.phoneNumberId, { from: phone, text: 'Hi' }))
+    const contact = await contactByPhone(t, ws.workspaceId, phone)
+    // Another session holds the contact, so the send's query is in flight when the server ends it.
+    const holder = new pg.Client({ connectionString: testDatabaseUrl() })
+    await holder.connect()
+    try {
+      await holder.query('begin')
+      await holder.query('select 1 from contacts where id = $1 for update', [contact.id])
+      const answer = t.app.request(`/api/v1/contacts/${contact.id}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ws.keys.sales}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'Are you there?' }),
+      })
+      expect(await waitFor(waitingOnTheLock)).toBe(true)
+      expect(await terminateOurBackends()).toBeGreaterThan(0)
+      const response = await answer
+      expect(response.status).toBe(503)
+      expect(await response.json()).toMatchObject({ code: 'not_ready' })
+    } finally {
+      await holder.query('rollback')
+      await holder.end()
+    }
   })
 })
