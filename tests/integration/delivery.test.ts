@@ -49,8 +49,14 @@ describe('errors from Meta, by class', () => {
     const contact = await contactWhoWrote(ws)
     const id = await queue(ws, contact.id)
     suite.meta.failSends(graphError(400, 130429, 'Rate limit hit'), { match: to(contact.phone) })
-    // The retry is due within seconds, so the same run waits for it.
-    await dispatchFor(suite.jobDeps, ws.workspaceId)
+    // The retry is due within seconds, so the same run waits for it, on the test clock as Meta
+    // sees it.
+    suite.meta.now = () => suite.t.clock.now().getTime()
+    try {
+      await dispatchFor(suite.jobDeps, ws.workspaceId, { clock: suite.t.clock })
+    } finally {
+      suite.meta.now = Date.now
+    }
     expect(await sendRow(ws, id)).toMatchObject({ state: 'sent', attempts: 2 })
     const refused = suite.meta.refusedSends.filter((r) => to(contact.phone)(r.body))
     const sent = suite.meta.sendsTo(`+${contact.phone}`)
@@ -143,7 +149,7 @@ describe('errors from Meta, by class', () => {
       ...suite.jobDeps,
       graph: { ...suite.jobDeps.graph, baseUrl: await closedPort() },
     }
-    await dispatchFor(offline, ws.workspaceId)
+    await dispatchFor(offline, ws.workspaceId, { clock: suite.t.clock })
     // A refused connection carried no request: it is retried (twice within this run), never unknown.
     const row = await sendRow(ws, id)
     expect(row.state).toBe('queued')
