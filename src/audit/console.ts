@@ -10,7 +10,7 @@ import type { Tx } from '../db/tenant.js'
 import type { BrokenLink } from './chain.js'
 import { listAuditEntries } from './audit-log.repo.js'
 import { loadAuditRecordTargets } from './audit-records.repo.js'
-import { auditEntryView } from './audit-entry-view.js'
+import { auditEntryView } from './audit-entry.view.js'
 import { verifyAuditChains } from './verify.js'
 
 const PAGE_SIZE = 50

@@ -7,67 +7,17 @@ import { hrefWith } from '../http/forms.js'
 import { recordAudit } from '../audit/record-audit.js'
 import { actingOf } from '../http/actor.js'
 import { isAppError } from '../errors.js'
-import { CONSENT_METHODS, type ConsentMethod, type ConsentScope } from '../db/schema.js'
-import { readConsentLog, type ConsentEntry } from './consent-log.js'
-import { readableTime } from '../console/readable-time.js'
+import { CONSENT_METHODS } from '../db/schema.js'
+import { readConsentLog } from './consent-log.js'
+import { CONSENT_METHOD_LABELS, consentEntryView } from './consent-entry.view.js'
 import { zonedParts } from '../console/time-zone.js'
 import { CONSENT_CSV_HEADER, consentCsvLine } from './csv.js'
-
-/** How a consent change came about, as the console says it. */
-export const CONSENT_METHOD_LABELS = {
-  keyword: 'Keyword (STOP, START…)',
-  button: 'Opt-out button',
-  platform: 'WhatsApp (Meta)',
-  manual: 'By hand',
-  api: 'API',
-  system: 'Parley (a job)',
-} as const satisfies Record<ConsentMethod, string>
-
-const SCOPE_LABELS = {
-  messaging: 'All messages',
-  marketing: 'Marketing',
-} as const satisfies Record<ConsentScope, string>
-
-const STATE_LABELS: Record<string, string> = {
-  subscribed: 'subscribed',
-  opted_out: 'opted out',
-  allowed: 'allowed',
-  stopped: 'stopped',
-}
 
 const LOG_PAGE = { fallback: 50, max: 50 }
 const EXPORT_PAGE = { fallback: 1000, max: 1000 }
 
 type LogPage = Awaited<ReturnType<typeof readConsentLog>>
 type Filters = { from: string; to: string; method: string }
-
-function whoOf(actor: ConsentEntry['actor']): string {
-  if (actor.type === 'user') return actor.name ?? 'a former user'
-  if (actor.type === 'api_key') return `API key ${actor.name ?? '(deleted)'}`
-  return 'the contact'
-}
-
-/** A consent log entry as the console's tables show it, on the workspace's clock. */
-export function consentEntryView(entry: ConsentEntry, timeZone: string) {
-  const { contact } = entry
-  const state = (value: string) => STATE_LABELS[value] ?? value
-  return {
-    occurredAt: entry.occurredAt,
-    time: readableTime(new Date(entry.occurredAt), timeZone),
-    contact: contact && {
-      href: `/contacts/${contact.id}`,
-      name: contact.name ?? 'Unnamed contact',
-      phone: contact.phone,
-    },
-    scope: SCOPE_LABELS[entry.scope],
-    method: CONSENT_METHOD_LABELS[entry.method],
-    keyword: [entry.keyword, entry.language].filter(Boolean).join(' · '),
-    who: whoOf(entry.actor),
-    reason: entry.reason,
-    change: `${state(entry.previousState)} → ${state(entry.newState)}`,
-    superseded: entry.superseded,
-  }
-}
 
 function filtersOf(c: Context<AppEnv>): Filters {
   const { from = '', to = '', method = '' } = c.req.query()

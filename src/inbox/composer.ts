@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Tx } from '../db/tenant.js'
-import { CONSENT_METHOD_LABELS } from '../consent/console.js'
+import { CONSENT_METHOD_LABELS } from '../consent/consent-entry.view.js'
 import { zonedTime } from '../console/readable-time.js'
 import { listTemplateViews } from '../templates/list-templates.js'
 import { composerModeOf, templateRefusal } from './composer-rules.js'

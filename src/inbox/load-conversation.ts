@@ -18,7 +18,7 @@ import {
   type Quote,
   type ThreadEntry,
   type ThreadLook,
-} from './thread-view.js'
+} from './thread.view.js'
 
 /** How many of the latest messages a thread shows. */
 export const THREAD_LENGTH = 200

@@ -9,7 +9,8 @@ import { recordAudit } from '../audit/record-audit.js'
 import { actingOf } from '../http/actor.js'
 import { ERRORS, isAppError } from '../errors.js'
 import { listTemplateViews } from './list-templates.js'
-import { syncTemplates, type SyncCounts } from './sync-templates.js'
+import { syncTemplates } from './sync-templates.js'
+import { noticeOf } from './sync-notice.view.js'
 
 type Flash = { notice?: string; error?: string }
 
@@ -32,15 +33,6 @@ async function renderTemplates(
   // htmx swaps just the list; a plain form post gets the whole page back.
   const template = isHtmx(c) ? 'templates/list' : 'templates/index'
   return c.html(c.var.render(template, data, { fragment: isHtmx(c) }), status)
-}
-
-function templatesWord(count: number): string {
-  return count === 1 ? '1 template' : `${count} templates`
-}
-
-function noticeOf({ synced, removed }: SyncCounts): string {
-  const gone = removed > 0 ? `; removed ${templatesWord(removed)} Meta no longer lists` : ''
-  return `Synced ${templatesWord(synced)} from Meta${gone}.`
 }
 
 /** The Templates page: what Meta approved for this workspace, and a sync on demand (managers). */

@@ -9,7 +9,8 @@ import { actorOf } from '../http/actor.js'
 import { zonedTime } from '../console/readable-time.js'
 import { ERRORS, isAppError } from '../errors.js'
 import { loadSettings } from './settings.js'
-import { connectWhatsApp, type Connected } from './connect-whatsapp.js'
+import { connectWhatsApp } from './connect-whatsapp.js'
+import { noticeOf } from './whatsapp-connect.view.js'
 import { qualityWords } from './whatsapp-rules.js'
 
 /** What the form shows back after a refusal: what was typed, never the token. */
@@ -46,14 +47,6 @@ async function renderWhatsApp(
   }
   const template = isHtmx(c) ? 'workspaces/whatsapp-panel' : 'workspaces/whatsapp'
   return c.html(c.var.render(template, data, { fragment: isHtmx(c) }), status)
-}
-
-function noticeOf(connected: Connected): string {
-  const saved = `Connected to ${connected.number.displayPhoneNumber}.`
-  // Resuming is left to the person: a token Meta accepts for reading may still be refused for
-  // sending (an account restriction, 368), and queued messages may have gone stale meanwhile.
-  if (!connected.sendingPaused) return saved
-  return `${saved} Sending is still paused: press Resume sending when Meta accepts sends again.`
 }
 
 /** Settings › WhatsApp: connect a business number or replace its token, checked with Meta first. */
