@@ -96,7 +96,7 @@ async function terminateOnce(
 }
 
 async function main() {
-  const { meta, parley, key } = await startFaultTarget(50)
+  const { meta, parley, key } = await startFaultTarget({ sendDelayMs: 50 })
   const contacts = await seedContacts(parley, Number(args.contacts))
   console.log(
     `backend termination: ${ROUNDS} rounds, ${args.senders} webhook senders and API sends to ` +

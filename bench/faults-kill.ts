@@ -72,7 +72,9 @@ async function statesOf(parley: ParleyServer, ids: readonly string[]) {
 }
 
 async function main() {
-  const { meta, parley, key } = await startFaultTarget(Number(args['send-delay-ms']))
+  const { meta, parley, key } = await startFaultTarget({
+    sendDelayMs: Number(args['send-delay-ms']),
+  })
   const contacts = await seedContacts(parley, Number(args.contacts))
   console.log(
     `kill -9: ${contacts.length} contacts, ${args.senders} webhook senders, ${args.burst} API ` +

@@ -5,11 +5,11 @@
 //   npx tsx bench/faults-stop.ts [--rounds 5] [--senders 8] [--seconds 8]
 import { parseArgs } from 'node:util'
 import { signBody } from '../src/whatsapp/signature.js'
-import { runCli } from '../tests/helpers/cli.js'
-import { FakeMetaGraph } from '../tests/fakes/meta-graph.js'
+import type { FakeMetaGraph } from '../tests/fakes/meta-graph.js'
 import { inboundMessage, randomPhone, randomWamid } from '../tests/helpers/inbound.js'
-import { onCleanup, runBench } from './lib/cleanup.js'
-import { startParley, type ParleyServer } from './lib/parley-server.js'
+import { runBench } from './lib/cleanup.js'
+import type { ParleyServer } from './lib/parley-server.js'
+import { startFaultTarget } from './lib/fault-load.js'
 import { sleep } from './lib/processes.js'
 import { loadAverages, ms, printLogProblems } from './lib/report.js'
 
@@ -23,7 +23,6 @@ const { values: args } = parseArgs({
 const ROUNDS = Number(args.rounds)
 const SENDERS = Number(args.senders)
 const ROUND_MS = Number(args.seconds) * 1000
-const TOKEN = 'faults-stop-access-token'
 const STOP_WORDS = ['STOP', 'stop.', 'UNSUBSCRIBE', 'BAJA', 'Stop!']
 
 /** What one round measured; delays in ms from the STOP's 200 (undefined: never seen). */
@@ -158,19 +157,8 @@ function printRound(i: number, r: RoundResult) {
 }
 
 async function main() {
-  const meta = new FakeMetaGraph({ version: 'v26.0', accessToken: TOKEN })
-  const graph = await meta.start()
-  onCleanup(() => graph.close())
-  const server = await startParley({
-    accessToken: TOKEN,
-    logLevel: 'warn',
-    env: { META_GRAPH_URL: graph.baseUrl },
-  })
-  const created = await runCli(
-    ['apikey:create', '--workspace', server.workspaceId, '--role', 'sales'],
-    server.env,
-  )
-  const { key } = JSON.parse(created.stdout) as { key: string }
+  const target = await startFaultTarget({ keyRole: 'sales', logLevel: 'warn' })
+  const { meta, key, parley: server } = target
   console.log(
     `STOP race: ${ROUNDS} rounds, ${SENDERS} API senders for ${ROUND_MS / 1000} s each, STOP a third in; load ${loadAverages()}`,
   )

@@ -19,19 +19,27 @@ import { isAck, post, tally } from './webhook-posts.js'
 
 const TOKEN = 'faults-access-token'
 
+/** How a fault bench's target is set up: Meta's answer delay, the key's role, Parley's log level. */
+export interface FaultTargetOptions {
+  readonly sendDelayMs?: number
+  readonly keyRole?: 'admin' | 'sales'
+  readonly logLevel?: 'info' | 'warn'
+}
+
 /** Parley on a scratch database, a fake Meta answering sends after `sendDelayMs`, an API key. */
-export async function startFaultTarget(sendDelayMs: number) {
+export async function startFaultTarget(options: FaultTargetOptions = {}) {
   const meta = new FakeMetaGraph({ version: 'v26.0', accessToken: TOKEN })
-  meta.sendDelayMs = sendDelayMs
+  meta.sendDelayMs = options.sendDelayMs ?? 0
   const graph = await meta.start()
   onCleanup(() => graph.close())
   const parley = await startParley({
     accessToken: TOKEN,
-    logLevel: 'info',
+    logLevel: options.logLevel ?? 'info',
     env: { META_GRAPH_URL: graph.baseUrl },
   })
+  const role = options.keyRole ?? 'admin'
   const created = await runCli(
-    ['apikey:create', '--workspace', parley.workspaceId, '--role', 'admin'],
+    ['apikey:create', '--workspace', parley.workspaceId, '--role', role],
     parley.env,
   )
   const { key } = JSON.parse(created.stdout) as { key: string }
